@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// yopf: Kubernetes operators as YAML handler files with jq expressions.
+// Build the shipped binary with `swift build -c release --static-swift-stdlib`.
+import PackageDescription
+
+let package = Package(
+    name: "yopf",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "yopf", targets: ["yopf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries from Debian (-dev packages).
+        .systemLibrary(name: "CJQ", path: "Sources/CJQ"),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
+        .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl"),
+
+        // The one JSON model of the project (a Sendable value type).
+        .target(name: "JSONValue", dependencies: [
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ], path: "Sources/JSONValue"),
+        // YAML -> JSON with source positions, through libyaml.
+        .target(name: "YAMLLoader", dependencies: ["CYAML", "JSONValue"], path: "Sources/YAMLLoader"),
+        // jq programs compiled once and pooled; jv never leaves this module.
+        .target(name: "JQ", dependencies: ["CJQ", "CPSL", "JSONValue"], path: "Sources/JQ"),
+        // The operator file format: typed model, validation, `yopf check`.
+        .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ"], path: "Sources/Spec"),
+        // What every Kubernetes API implementation shares: requests, errors, watch events.
+        .target(name: "Kube", dependencies: ["JSONValue"], path: "Sources/Kube"),
+        // The in-memory Kubernetes API server.
+        .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
+        // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
+        .target(name: "DevCluster", dependencies: [
+            "JSONValue", "Kube", "KubeMemory", "YAMLLoader",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ], path: "Sources/DevCluster"),
+        // The commands.
+        .target(name: "CLI", dependencies: [
+            "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/CLI"),
+        .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
+
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
+        .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
+        .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests"),
+        .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
+        .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "JSONValue"], path: "Tests/DevClusterTests"),
+    ]
+)
