@@ -1,2 +1,0 @@
-import CLI
-main()
