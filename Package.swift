@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ"], path: "Sources/Spec"),
         // What every Kubernetes API implementation shares: requests, errors, watch events.
         .target(name: "Kube", dependencies: ["JSONValue"], path: "Sources/Kube"),
+        // The Kubernetes API over HTTP: libcurl, the one HTTP client of the project.
+        .target(name: "KubeHTTP", dependencies: ["CCurl", "JSONValue", "Kube"], path: "Sources/KubeHTTP"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).

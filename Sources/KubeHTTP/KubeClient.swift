@@ -1,0 +1,394 @@
+import JSONValue
+import Kube
+import Synchronization
+
+/// Where a cluster is and how to reach it: server URL and TLS.
+public struct ClusterEndpoint: Sendable, Equatable {
+    public var server: String
+    public var tls: TLSSettings
+
+    public init(server: String, tls: TLSSettings = TLSSettings()) {
+        var s = server
+        while s.hasSuffix("/") { s.removeLast() }
+        self.server = s
+        self.tls = tls
+    }
+}
+
+/// Supplies the `Authorization` header for a request. Chosen per client, and a client
+/// can be re-made with other credentials for one handler (tenant ServiceAccount tokens),
+/// so credentials are a per-request choice rather than a process-wide one.
+public protocol CredentialSource: Sendable {
+    /// The header value (e.g. `Bearer …`), or nil for none (client certificates, no auth).
+    func authorization() async throws -> String?
+    /// Called after a 401 so that cached tokens are dropped before the one retry.
+    func invalidate() async
+}
+
+/// No Authorization header.
+public struct NoCredentials: CredentialSource {
+    public init() {}
+    public func authorization() async throws -> String? { nil }
+    public func invalidate() async {}
+}
+
+/// A fixed bearer token.
+public struct BearerToken: CredentialSource {
+    public let token: String
+    public init(_ token: String) { self.token = token }
+    public func authorization() async throws -> String? { "Bearer \(token)" }
+    public func invalidate() async {}
+}
+
+/// Options of the client: limits and retries.
+public struct ClientOptions: Sendable {
+    /// Client-side rate limit (requests a second, burst); qps 0 disables it.
+    public var qps: Double = 20
+    public var burst: Int = 40
+    /// Attempts for a request answered 429 or 5xx (or not answered): the first + retries.
+    public var maxAttempts: Int = 6
+    public var requestTimeoutMilliseconds: Int = 60_000
+    public var userAgent: String = "yopf"
+
+    public init() {}
+}
+
+/// The Kubernetes API over HTTP (libcurl). Errors the server answers with are decoded
+/// from their `Status` bodies into `KubeError`; transport failures are `HTTPTransportError`.
+public final class KubeClient: KubeAPI {
+    public let endpoint: ClusterEndpoint
+    public let credentials: any CredentialSource
+    public let options: ClientOptions
+    let transport = HTTPTransport()
+    let limiter: RateLimiter
+    private let discoveryCache: Mutex<[ResourceInfo]?>
+    /// Counts of requests by verb, for tests and metrics.
+    private let counters = Mutex<[String: Int]>([:])
+
+    public init(endpoint: ClusterEndpoint, credentials: any CredentialSource = NoCredentials(), options: ClientOptions = ClientOptions()) {
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.options = options
+        self.limiter = RateLimiter(qps: options.qps, burst: options.burst)
+        self.discoveryCache = Mutex(nil)
+    }
+
+    private init(sharing other: KubeClient, credentials: any CredentialSource) {
+        endpoint = other.endpoint
+        self.credentials = credentials
+        options = other.options
+        limiter = other.limiter
+        discoveryCache = Mutex(other.discoveryCache.withLock { $0 })
+    }
+
+    /// The same cluster with other credentials (one tenant's ServiceAccount token); the
+    /// rate limit is shared with this client.
+    public func with(credentials: any CredentialSource) -> KubeClient {
+        KubeClient(sharing: self, credentials: credentials)
+    }
+
+    public func requestCounts() -> [String: Int] { counters.withLock { $0 } }
+
+    // MARK: - Paths
+
+    static func collectionPath(_ gvr: GroupVersionResource, namespace: String?) -> String {
+        let base = gvr.group.isEmpty ? "/api/\(gvr.version)" : "/apis/\(gvr.group)/\(gvr.version)"
+        if let namespace { return "\(base)/namespaces/\(percentEncode(namespace))/\(gvr.resource)" }
+        return "\(base)/\(gvr.resource)"
+    }
+
+    static func objectPath(_ ref: ObjectRef, subresource: String?) -> String {
+        var path = collectionPath(ref.gvr, namespace: ref.namespace) + "/" + percentEncode(ref.name)
+        if let subresource { path += "/" + subresource }
+        return path
+    }
+
+    static func query(_ items: [(String, String?)]) -> String {
+        let present = items.compactMap { k, v in v.map { "\(k)=\(percentEncode($0))" } }
+        return present.isEmpty ? "" : "?" + present.joined(separator: "&")
+    }
+
+    static func percentEncode(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(UnicodeScalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(hex[Int(b >> 4)])
+                out.unicodeScalars.append(hex[Int(b & 0xF)])
+            }
+        }
+        return out
+    }
+
+    // MARK: - Requests
+
+    /// Sends one API request with rate limiting, auth and retries; decodes the JSON answer.
+    func call(_ method: String, _ pathAndQuery: String, body: JSON? = nil, contentType: String = "application/json") async throws -> JSON {
+        let bytes = body?.serializedBytes()
+        let response = try await send(method, pathAndQuery, body: bytes, contentType: contentType)
+        if response.body.isEmpty { return .null }
+        do {
+            return try JSON.parse(response.body)
+        } catch {
+            throw KubeError.internalError("the server answered \(method) \(pathAndQuery) with a body that is not JSON: \(error)")
+        }
+    }
+
+    func send(_ method: String, _ pathAndQuery: String, body: [UInt8]?, contentType: String) async throws -> HTTPResponse {
+        counters.withLock { $0[method, default: 0] += 1 }
+        var attempt = 0
+        var unauthorizedRetried = false
+        while true {
+            attempt += 1
+            try await limiter.acquire()
+            var request = try await makeRequest(method, pathAndQuery, body: body, contentType: contentType)
+            request.timeoutMilliseconds = options.requestTimeoutMilliseconds
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as HTTPTransportError {
+                // Not answered: safe to retry reads; writes only when nothing was sent is
+                // unknowable, so they are retried too and rely on resourceVersions/idempotence.
+                if error == .cancelled || attempt >= options.maxAttempts { throw error }
+                try await Task.sleep(for: Self.backoff(attempt))
+                continue
+            }
+            if (200..<300).contains(response.status) { return response }
+            if response.status == 401, !unauthorizedRetried {
+                unauthorizedRetried = true
+                await credentials.invalidate()
+                continue
+            }
+            let retriable = response.status == 429 || (response.status >= 500 && method != "POST") || response.status == 503
+            if retriable, attempt < options.maxAttempts {
+                let delay = Self.retryAfter(response) ?? Self.backoff(attempt)
+                try await Task.sleep(for: delay)
+                continue
+            }
+            throw Self.decodeError(response, method: method, path: pathAndQuery)
+        }
+    }
+
+    func makeRequest(_ method: String, _ pathAndQuery: String, body: [UInt8]?, contentType: String, accept: String = "application/json") async throws -> HTTPRequest {
+        var headers: [(String, String)] = [("Accept", accept), ("User-Agent", options.userAgent)]
+        if body != nil { headers.append(("Content-Type", contentType)) }
+        if let auth = try await credentials.authorization() { headers.append(("Authorization", auth)) }
+        return HTTPRequest(method: method, url: endpoint.server + pathAndQuery, headers: headers, body: body, tls: endpoint.tls)
+    }
+
+    static func backoff(_ attempt: Int) -> Duration {
+        // 200 ms doubling to at most 5 s.
+        .milliseconds(min(5_000, 200 << min(attempt - 1, 5)))
+    }
+
+    static func retryAfter(_ response: HTTPResponse) -> Duration? {
+        guard let value = response.header("retry-after"), let seconds = Int(value.trimmingCharacters()) else { return nil }
+        return .seconds(max(0, min(seconds, 60)))
+    }
+
+    static func decodeError(_ response: HTTPResponse, method: String, path: String) -> KubeError {
+        if let status = try? JSON.parse(response.body), status["kind"]?.string == "Status" {
+            var s = status
+            if s["code"] == nil { s["code"] = .int(response.status) }
+            return KubeError(status: s)
+        }
+        let text = String(decoding: response.body.prefix(500), as: UTF8.self)
+        let reason: String
+        switch response.status {
+        case 400: reason = "BadRequest"
+        case 401: reason = "Unauthorized"
+        case 403: reason = "Forbidden"
+        case 404: reason = "NotFound"
+        case 405: reason = "MethodNotAllowed"
+        case 409: reason = "Conflict"
+        case 410: reason = "Expired"
+        case 415: reason = "UnsupportedMediaType"
+        case 422: reason = "Invalid"
+        case 429: reason = "TooManyRequests"
+        case 500: reason = "InternalError"
+        case 503: reason = "ServiceUnavailable"
+        case 504: reason = "Timeout"
+        default: reason = "Unknown"
+        }
+        return KubeError(code: response.status, reason: reason, message: "\(method) \(path): \(response.status) \(text)")
+    }
+
+    // MARK: - KubeAPI
+
+    public func resources() async throws -> [ResourceInfo] {
+        if let cached = discoveryCache.withLock({ $0 }) { return cached }
+        let found = try await discover()
+        discoveryCache.withLock { $0 = found }
+        return found
+    }
+
+    /// Forgets discovery, e.g. after a CRD was installed.
+    public func invalidateDiscovery() { discoveryCache.withLock { $0 = nil } }
+
+    private func discover() async throws -> [ResourceInfo] {
+        var groupVersions: [(group: String, version: String)] = []
+        let core = try await call("GET", "/api")
+        for v in core["versions"]?.array ?? [] { if let v = v.string { groupVersions.append(("", v)) } }
+        let groups = try await call("GET", "/apis")
+        for g in groups["groups"]?.array ?? [] {
+            guard let name = g["name"]?.string else { continue }
+            for v in g["versions"]?.array ?? [] {
+                if let version = v["version"]?.string { groupVersions.append((name, version)) }
+            }
+        }
+        var result: [ResourceInfo] = []
+        for (group, version) in groupVersions {
+            let path = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
+            guard let list = try? await call("GET", path) else { continue }
+            let entries = list["resources"]?.array ?? []
+            var subresources: [String: [String]] = [:]
+            for e in entries {
+                guard let name = e["name"]?.string, let slash = name.firstIndex(of: "/") else { continue }
+                subresources[String(name[..<slash]), default: []].append(String(name[name.index(after: slash)...]))
+            }
+            for e in entries {
+                guard let name = e["name"]?.string, !name.contains("/"), let kind = e["kind"]?.string else { continue }
+                result.append(ResourceInfo(
+                    gvr: GroupVersionResource(group: group, version: version, resource: name), kind: kind,
+                    singular: e["singularName"]?.string.flatMap { $0.isEmpty ? nil : $0 },
+                    namespaced: e["namespaced"]?.bool ?? false,
+                    verbs: (e["verbs"]?.array ?? []).compactMap(\.string),
+                    shortNames: (e["shortNames"]?.array ?? []).compactMap(\.string),
+                    categories: (e["categories"]?.array ?? []).compactMap(\.string),
+                    subresources: subresources[name] ?? []))
+            }
+        }
+        return result
+    }
+
+    public func get(_ ref: ObjectRef, subresource: String?) async throws -> JSON {
+        try await call("GET", Self.objectPath(ref, subresource: subresource))
+    }
+
+    public func list(_ gvr: GroupVersionResource, namespace: String?, options: ListOptions) async throws -> JSON {
+        let q = Self.query([
+            ("labelSelector", options.labelSelector), ("fieldSelector", options.fieldSelector),
+            ("limit", options.limit.map(String.init)), ("continue", options.continueToken),
+            ("resourceVersion", options.resourceVersion),
+        ])
+        return try await call("GET", Self.collectionPath(gvr, namespace: namespace) + q)
+    }
+
+    static func writeQuery(_ options: WriteOptions, force: Bool = false) -> String {
+        query([
+            ("fieldManager", options.fieldManager), ("force", force && options.force ? "true" : nil),
+            ("dryRun", options.dryRun ? "All" : nil),
+        ])
+    }
+
+    public func create(_ gvr: GroupVersionResource, namespace: String?, body: JSON, options: WriteOptions) async throws -> JSON {
+        try await call("POST", Self.collectionPath(gvr, namespace: namespace) + Self.writeQuery(options), body: body)
+    }
+
+    public func update(_ ref: ObjectRef, subresource: String?, body: JSON, options: WriteOptions) async throws -> JSON {
+        try await call("PUT", Self.objectPath(ref, subresource: subresource) + Self.writeQuery(options), body: body)
+    }
+
+    public func patch(_ ref: ObjectRef, subresource: String?, type: PatchType, body: JSON, options: WriteOptions) async throws -> JSON {
+        var o = options
+        if type == .apply, o.fieldManager == nil { o.fieldManager = "yopf" }
+        return try await call("PATCH", Self.objectPath(ref, subresource: subresource) + Self.writeQuery(o, force: type == .apply),
+                              body: body, contentType: type.rawValue)
+    }
+
+    public func delete(_ ref: ObjectRef, options: DeleteOptions) async throws -> JSON {
+        var body: JSON = ["kind": "DeleteOptions", "apiVersion": "v1"]
+        if let p = options.propagationPolicy { body["propagationPolicy"] = .string(p.rawValue) }
+        if let g = options.gracePeriodSeconds { body["gracePeriodSeconds"] = .int(g) }
+        if options.preconditionUID != nil || options.preconditionResourceVersion != nil {
+            var pre: JSON = [:]
+            if let uid = options.preconditionUID { pre["uid"] = .string(uid) }
+            if let rv = options.preconditionResourceVersion { pre["resourceVersion"] = .string(rv) }
+            body["preconditions"] = pre
+        }
+        if options.dryRun { body["dryRun"] = ["All"] }
+        return try await call("DELETE", Self.objectPath(ref, subresource: nil), body: body)
+    }
+
+    public func watch(_ gvr: GroupVersionResource, namespace: String?, options: WatchOptions) async throws -> AsyncThrowingStream<WatchEvent, any Error> {
+        let q = Self.query([
+            ("watch", "1"), ("resourceVersion", options.resourceVersion),
+            ("labelSelector", options.labelSelector), ("fieldSelector", options.fieldSelector),
+            ("allowWatchBookmarks", options.allowBookmarks ? "true" : nil),
+            ("timeoutSeconds", options.timeoutSeconds.map(String.init)),
+        ])
+        let path = Self.collectionPath(gvr, namespace: namespace) + q
+        counters.withLock { $0["WATCH", default: 0] += 1 }
+        try await limiter.acquire()
+        var request = try await makeRequest("GET", path, body: nil, contentType: "application/json")
+        // The server ends the stream at timeoutSeconds; a silent connection is a dead one.
+        request.stallSeconds = (options.timeoutSeconds ?? 300) + 30
+        let stream = try await transport.stream(request)
+        if !(200..<300).contains(stream.status) {
+            var body: [UInt8] = []
+            for try await piece in stream.body { body.append(contentsOf: piece) }
+            throw Self.decodeError(HTTPResponse(status: stream.status, headers: stream.headers, body: body), method: "GET", path: path)
+        }
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                var lines = LineSplitter()
+                do {
+                    for try await piece in stream.body {
+                        for line in lines.push(piece) {
+                            let event = try Self.decodeEvent(line)
+                            continuation.yield(event)
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in
+                task.cancel()
+                stream.close()
+            }
+        }
+    }
+
+    static func decodeEvent(_ line: [UInt8]) throws -> WatchEvent {
+        let json = try JSON.parse(line)
+        guard let typeName = json["type"]?.string, let type = WatchEvent.EventType(rawValue: typeName),
+            let object = json["object"]
+        else {
+            throw KubeError.internalError("malformed watch event: \(String(decoding: line.prefix(200), as: UTF8.self))")
+        }
+        return WatchEvent(type: type, object: object)
+    }
+}
+
+/// Splits a byte stream into newline-terminated lines (watch events are one JSON per line).
+struct LineSplitter {
+    private var buffer: [UInt8] = []
+
+    mutating func push(_ bytes: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            var line = buffer
+            line.append(contentsOf: bytes[start..<i])
+            buffer.removeAll(keepingCapacity: true)
+            start = i + 1
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { lines.append(line) }
+        }
+        buffer.append(contentsOf: bytes[start...])
+        return lines
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == "\r" }).reversed())
+    }
+}
