@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl"),
 
+        // Files, environment and processes without Foundation.
+        .target(name: "Platform", path: "Sources/Platform"),
         // The one JSON model of the project (a Sendable value type).
         .target(name: "JSONValue", dependencies: [
             .product(name: "OrderedCollections", package: "swift-collections"),
@@ -34,7 +36,7 @@ let package = Package(
         // What every Kubernetes API implementation shares: requests, errors, watch events.
         .target(name: "Kube", dependencies: ["JSONValue"], path: "Sources/Kube"),
         // The Kubernetes API over HTTP: libcurl, the one HTTP client of the project.
-        .target(name: "KubeHTTP", dependencies: ["CCurl", "JSONValue", "Kube"], path: "Sources/KubeHTTP"),
+        .target(name: "KubeHTTP", dependencies: ["CCurl", "JSONValue", "Kube", "Platform", "YAMLLoader"], path: "Sources/KubeHTTP"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
