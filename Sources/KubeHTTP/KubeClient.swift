@@ -15,31 +15,6 @@ public struct ClusterEndpoint: Sendable, Equatable {
     }
 }
 
-/// Supplies the `Authorization` header for a request. Chosen per client, and a client
-/// can be re-made with other credentials for one handler (tenant ServiceAccount tokens),
-/// so credentials are a per-request choice rather than a process-wide one.
-public protocol CredentialSource: Sendable {
-    /// The header value (e.g. `Bearer …`), or nil for none (client certificates, no auth).
-    func authorization() async throws -> String?
-    /// Called after a 401 so that cached tokens are dropped before the one retry.
-    func invalidate() async
-}
-
-/// No Authorization header.
-public struct NoCredentials: CredentialSource {
-    public init() {}
-    public func authorization() async throws -> String? { nil }
-    public func invalidate() async {}
-}
-
-/// A fixed bearer token.
-public struct BearerToken: CredentialSource {
-    public let token: String
-    public init(_ token: String) { self.token = token }
-    public func authorization() async throws -> String? { "Bearer \(token)" }
-    public func invalidate() async {}
-}
-
 /// Options of the client: limits and retries.
 public struct ClientOptions: Sendable {
     /// Client-side rate limit (requests a second, burst); qps 0 disables it.
