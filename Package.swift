@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Kube", dependencies: ["JSONValue"], path: "Sources/Kube"),
         // The Kubernetes API over HTTP: libcurl, the one HTTP client of the project.
         .target(name: "KubeHTTP", dependencies: ["CCurl", "JSONValue", "Kube", "Platform", "YAMLLoader"], path: "Sources/KubeHTTP"),
+        // Watching and queueing: watch streams -> per-object queues.
+        .target(name: "Reactor", dependencies: ["JSONValue", "Kube"], path: "Sources/Reactor"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
