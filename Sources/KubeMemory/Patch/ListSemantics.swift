@@ -1,0 +1,89 @@
+import Kube
+
+/// How the elements of one list relate, which decides how patches and server-side apply
+/// merge it: `atomic` lists are replaced whole, `set` lists hold distinct scalars merged by
+/// value, `map` lists hold objects merged by their key fields.
+enum ListType: Equatable, Sendable {
+    case atomic
+    case set
+    case map(keys: [String])
+}
+
+/// Where list types come from: a hard-coded table for built-in kinds (the
+/// `patchMergeKey`/`listType` markers of the Kubernetes Go types that matter in practice),
+/// or a custom resource's structural schema (`x-kubernetes-list-type`).
+///
+/// Paths are the object's field names from the root, with list items left out:
+/// `spec.template.spec.containers.env` is `["spec", "template", "spec", "containers", "env"]`.
+struct ListSemantics: Sendable {
+    private enum Source: Sendable {
+        case builtIn
+        case schema(StructuralSchema)
+        case objectMetaOnly
+    }
+
+    private let source: Source
+
+    /// Built-in kinds use the table; other kinds (custom resources without a known schema)
+    /// treat every list as atomic, as kube-apiserver does, except those of `metadata`.
+    static func forKind(_ kind: GroupVersionKind) -> ListSemantics {
+        ListSemantics(source: isBuiltInGroup(kind.group) ? .builtIn : .objectMetaOnly)
+    }
+
+    /// A custom resource's lists as its schema declares them.
+    static func schema(_ schema: StructuralSchema) -> ListSemantics { ListSemantics(source: .schema(schema)) }
+
+    /// Lists as a built-in kind's Go types declare them.
+    static let builtIn = ListSemantics(source: .builtIn)
+
+    func listType(at path: [String]) -> ListType {
+        if let meta = Self.objectMetaListType(path) { return meta }
+        switch source {
+        case .builtIn: return Self.builtInListType(path)
+        case .schema(let schema): return schema.listType(at: path) ?? .atomic
+        case .objectMetaOnly: return .atomic
+        }
+    }
+
+    /// Groups served by kube-apiserver itself: the core group, dot-less groups (`apps`,
+    /// `batch`, ...) and `*.k8s.io`. Custom resources always live in dotted groups.
+    static func isBuiltInGroup(_ group: String) -> Bool {
+        group.isEmpty || !group.contains(".") || group.hasSuffix(".k8s.io")
+    }
+
+    /// ObjectMeta's lists, wherever an object's metadata sits (the root or a pod template).
+    private static func objectMetaListType(_ path: [String]) -> ListType? {
+        guard path.count >= 2, path[path.count - 2] == "metadata" else { return nil }
+        switch path[path.count - 1] {
+        case "finalizers": return .set
+        case "ownerReferences": return .map(keys: ["uid"])
+        case "managedFields": return .atomic
+        default: return nil
+        }
+    }
+
+    private static let containerLists: Set<String> = ["containers", "initContainers", "ephemeralContainers"]
+
+    private static func builtInListType(_ path: [String]) -> ListType {
+        guard let name = path.last else { return .atomic }
+        let parent = path.count >= 2 ? path[path.count - 2] : ""
+        let inContainer = containerLists.contains(parent)
+        switch name {
+        case "containers", "initContainers", "ephemeralContainers":
+            // A pod spec's container lists (status.containerStatuses are named differently).
+            return parent == "spec" ? .map(keys: ["name"]) : .atomic
+        case "env" where inContainer: return .map(keys: ["name"])
+        case "volumeMounts" where inContainer: return .map(keys: ["mountPath"])
+        case "volumeDevices" where inContainer: return .map(keys: ["devicePath"])
+        case "resizePolicy" where inContainer: return .map(keys: ["resourceName"])
+        case "ports" where inContainer: return .map(keys: ["containerPort"])
+        case "ports" where path == ["spec", "ports"]: return .map(keys: ["port"])  // a Service
+        case "volumes", "imagePullSecrets", "resourceClaims", "schedulingGates":
+            return parent == "spec" ? .map(keys: ["name"]) : .atomic
+        case "hostAliases" where parent == "spec": return .map(keys: ["ip"])
+        case "topologySpreadConstraints" where parent == "spec": return .map(keys: ["topologyKey", "whenUnsatisfiable"])
+        case "conditions" where parent == "status": return .map(keys: ["type"])
+        default: return .atomic
+        }
+    }
+}
