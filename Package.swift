@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "KubeHTTP", dependencies: ["CCurl", "JSONValue", "Kube", "Platform", "YAMLLoader"], path: "Sources/KubeHTTP"),
         // Watching and queueing: watch streams -> per-object queues.
         .target(name: "Reactor", dependencies: ["JSONValue", "Kube"], path: "Sources/Reactor"),
+        // Kopf-style lifecycle: causes, progress in status.yopf, conditions.
+        .target(name: "Lifecycle", dependencies: ["JSONValue", "Kube", "Platform"], path: "Sources/Lifecycle"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
