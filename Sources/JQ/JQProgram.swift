@@ -1,0 +1,128 @@
+import JSONValue
+import Synchronization
+
+/// An immutable set of expressions compiled together as ONE jq program (see
+/// `ProgramSource` for its shape): one compile per worker however many expressions there
+/// are. Creating it compiles the program once to report every expression's syntax error;
+/// the compiled state is kept for the first `JQPool` made from it.
+public struct JQProgram: Sendable {
+    public let expressions: [String]
+    /// The variables bound in every expression, in the order `JQPool` passes them.
+    public let variables: [String]
+    let source: ProgramSource
+    /// The worker compiled while checking, handed to the first pool.
+    let spare: WorkerSlot
+
+    /// Compiles `expressions` with the prelude and `variables` bound.
+    /// Throws `JQProgramError` listing each expression that does not compile (and index -1
+    /// for an invalid variable name).
+    public init(expressions: [String], variables: [String] = JQ.standardVariables) throws {
+        var problems: [JQExpressionError] = []
+        var seen: Set<String> = []
+        for name in variables where !Self.isValidVariableName(name) || !seen.insert(name).inserted {
+            problems.append(JQExpressionError(index: -1, error: JQSyntaxError(
+                message: "variable name \"\(name)\" is not a jq identifier or appears twice", offset: nil)))
+        }
+        if !problems.isEmpty { throw JQProgramError(errors: problems) }
+
+        // Unbalanced expressions are reported from the scan and left out of the compile.
+        var compilable = expressions
+        for (index, expression) in expressions.enumerated() {
+            if case .failure(let message, let at) = ExpressionScanner.scan(Array(expression.utf8)) {
+                problems.append(JQExpressionError(index: index, error: JQSyntaxError(message: message, offset: at)))
+                compilable[index] = "null"
+            }
+        }
+        let source = ProgramSource(expressions: compilable, variables: variables)
+        do {
+            let worker = try JQWorker(source: source.text)
+            self.spare = WorkerSlot(worker: worker)
+        } catch {
+            problems += Self.attribute(error.messages, source: source, expressions: compilable, variables: variables)
+            self.spare = WorkerSlot(worker: nil)
+        }
+        if !problems.isEmpty {
+            throw JQProgramError(errors: problems.sorted { $0.index < $1.index })
+        }
+        self.expressions = expressions
+        self.variables = variables
+        self.source = source
+    }
+
+    /// One error per failing expression. libjq locates most errors by line, which the
+    /// source maps back; when one cannot be placed, each expression is compiled alone.
+    private static func attribute(_ messages: [String], source: ProgramSource, expressions: [String], variables: [String])
+        -> [JQExpressionError]
+    {
+        let located = messages.compactMap(source.locate)
+        if !located.isEmpty, located.allSatisfy({ $0.expression != nil }) {
+            var firstPerExpression: [Int: JQSyntaxError] = [:]
+            for item in located {
+                if let index = item.expression, firstPerExpression[index] == nil { firstPerExpression[index] = item.error }
+            }
+            return firstPerExpression.map { JQExpressionError(index: $0.key, error: $0.value) }
+        }
+        var errors: [JQExpressionError] = []
+        for (index, expression) in expressions.enumerated() {
+            let alone = ProgramSource(expressions: [expression], variables: variables)
+            do {
+                _ = try JQWorker(source: alone.text)
+            } catch {
+                let first = error.messages.compactMap(alone.locate).first?.error
+                errors.append(JQExpressionError(index: index, error: first ?? JQSyntaxError(
+                    message: error.messages.joined(separator: "; "), offset: nil)))
+            }
+        }
+        if errors.isEmpty {
+            let text = located.map(\.error.message).joined(separator: "; ")
+            errors.append(JQExpressionError(index: -1, error: JQSyntaxError(
+                message: "the program does not compile: \(text.isEmpty ? messages.joined(separator: "; ") : text)", offset: nil)))
+        }
+        return errors
+    }
+
+    private static let keywords: Set<String> = [
+        "def", "if", "then", "elif", "else", "end", "as", "reduce", "foreach", "try", "catch",
+        "label", "import", "include", "and", "or", "not", "__loc__",
+    ]
+
+    private static func isValidVariableName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !keywords.contains(name) else { return false }
+        func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f }
+        return isLetter(first) && name.utf8.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) }
+    }
+}
+
+/// A place for one worker. The worker lives inside the `Mutex` and is only used inside
+/// `withLock`, so the `jq_state` and every `jv` it holds are reachable from one task at a
+/// time; what goes in and out are `JSON` values.
+final class WorkerSlot: Sendable {
+    private let worker: Mutex<JQWorker?>
+    /// Set once a pool has taken this slot (a program's spare serves one pool).
+    private let claimed = Atomic<Bool>(false)
+
+    init(worker: consuming sending JQWorker?) {
+        self.worker = Mutex(worker)
+    }
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    /// Runs the program on `request` (`[index, input, [variables]]`), compiling it first if
+    /// this slot has no worker yet.
+    func run(_ request: JSON, source: ProgramSource, firstOnly: Bool) throws(JQEvaluationError) -> [JSON] {
+        try worker.withLock { (worker: inout sending JQWorker?) throws(JQEvaluationError) -> [JSON] in
+            if worker == nil {
+                do throws(JQWorker.CompileFailure) {
+                    worker = try JQWorker(source: source.text)
+                } catch {
+                    throw JQEvaluationError(message: "the jq program could not be compiled again: \(error.messages.joined(separator: "; "))")
+                }
+            }
+            guard let compiled = worker else { return [] }
+            return try compiled.run(request, firstOnly: firstOnly)
+        }
+    }
+}
