@@ -58,6 +58,9 @@ let package = Package(
         ], path: "Sources/CLI"),
         .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
 
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "JSONValue"], path: "Tests/LifecycleTests"),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
