@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries from Debian (-dev packages).
@@ -41,6 +42,10 @@ let package = Package(
         .target(name: "Reactor", dependencies: ["JSONValue", "Kube"], path: "Sources/Reactor"),
         // Kopf-style lifecycle: causes, progress in status.yopf, conditions.
         .target(name: "Lifecycle", dependencies: ["JSONValue", "Kube", "Platform"], path: "Sources/Lifecycle"),
+        // Running in production: logging, health, metrics, leader election, signals.
+        .target(name: "Ops", dependencies: [
+            "JSONValue", "Platform", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Ops"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
