@@ -1,0 +1,36 @@
+import JSONValue
+import Kube
+
+/// Request bodies: JSON, or YAML for `application/yaml` and server-side apply.
+enum BodyDecoder {
+    /// Content types a create or update body may have.
+    static let objectTypes: Set<String> = ["", "application/json", "application/yaml", "*/*"]
+
+    static func object(_ r: APIRequest) throws(KubeError) -> JSON {
+        let type = MediaType.bareType(r.header("content-type"))
+        guard objectTypes.contains(type) else {
+            throw KubeError(code: 415, reason: "UnsupportedMediaType",
+                            message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got \(type))")
+        }
+        let value = try decode(r, what: "the object")
+        guard case .object = value else { throw .badRequest("the body must be one object, got a \(value.typeName)") }
+        return value
+    }
+
+    static func patch(_ r: APIRequest) throws(KubeError) -> (PatchType, JSON) {
+        let raw = r.header("content-type") ?? ""
+        guard let type = PatchType(rawValue: MediaType.bareType(raw)) else { throw .unsupportedMediaType(raw) }
+        return (type, try decode(r, what: "the patch"))
+    }
+
+    /// JSON first (what kubectl and client-go send, apply bodies included), then YAML.
+    static func decode(_ r: APIRequest, what: String) throws(KubeError) -> JSON {
+        let text = r.bodyText
+        guard !text.trimmingSpaces().isEmpty else { throw .badRequest("\(what) is missing: the request body is empty") }
+        do {
+            return try JSON.parse(text)
+        } catch {
+            throw .badRequest("\(what) is not valid JSON (YAML bodies are not supported yet): \(error)")
+        }
+    }
+}

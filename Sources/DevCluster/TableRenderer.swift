@@ -1,0 +1,177 @@
+import JSONValue
+import Kube
+
+/// Renders objects as `meta.k8s.io/v1 Table`s, the form `kubectl get` prints.
+///
+/// Columns: NAME, a few per well-known kind (READY/STATUS for pods, …), the
+/// `additionalPrinterColumns` of a CRD version when it declares them, and AGE.
+struct TableRenderer: Sendable {
+    let backend: any DevClusterBackend
+    let info: ResourceInfo
+    let now: Int
+    /// `includeObject`: None, Metadata (the default) or Object.
+    let includeObject: String
+
+    init(backend: any DevClusterBackend, info: ResourceInfo, now: Int, request: APIRequest) {
+        self.backend = backend
+        self.info = info
+        self.now = now
+        self.includeObject = request.query["includeObject"] ?? "Metadata"
+    }
+
+    struct Column: Sendable {
+        var name: String
+        var type: String
+        var format: String
+        var description: String
+        var priority: Int
+        var cell: @Sendable (JSON) -> JSON
+    }
+
+    func table(list: JSON) async throws -> JSON {
+        let columns = try await columnsForKind()
+        let rows = (list["items"]?.array ?? []).map { row($0, columns) }
+        var metadata: JSON = [:]
+        if let rv = list["metadata"]?["resourceVersion"] { metadata["resourceVersion"] = rv }
+        if let c = list["metadata"]?["continue"]?.string, !c.isEmpty { metadata["continue"] = .string(c) }
+        return document(columns, rows: rows, metadata: metadata)
+    }
+
+    func table(single object: JSON) async throws -> JSON {
+        let columns = try await columnsForKind()
+        var metadata: JSON = [:]
+        if let rv = object["metadata"]?["resourceVersion"] { metadata["resourceVersion"] = rv }
+        return document(columns, rows: [row(object, columns)], metadata: metadata)
+    }
+
+    func document(_ columns: [Column], rows: [JSON], metadata: JSON) -> JSON {
+        let definitions: [JSON] = columns.map {
+            ["name": .string($0.name), "type": .string($0.type), "format": .string($0.format),
+             "description": .string($0.description), "priority": .int($0.priority)]
+        }
+        return ["kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": metadata,
+                "columnDefinitions": .array(definitions), "rows": .array(rows)]
+    }
+
+    func row(_ object: JSON, _ columns: [Column]) -> JSON {
+        var row: JSON = ["cells": .array(columns.map { $0.cell(object) })]
+        switch includeObject {
+        case "None": break
+        case "Object": row["object"] = object
+        default:
+            row["object"] = ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                             "metadata": object["metadata"] ?? [:]]
+        }
+        return row
+    }
+
+    // MARK: Columns
+
+    func columnsForKind() async throws -> [Column] {
+        let name = Column(name: "Name", type: "string", format: "name", description: "Name must be unique within a namespace.",
+                          priority: 0) { $0["metadata"]?["name"] ?? "" }
+        let now = self.now
+        let age = Column(name: "Age", type: "string", format: "", description: "CreationTimestamp is the time the object was created.",
+                         priority: 0) { TableRenderer.age($0["metadata"]?["creationTimestamp"], now: now) }
+        if let printer = try await crdPrinterColumns(), !printer.isEmpty {
+            return [name] + printer
+        }
+        return [name] + TableRenderer.builtInColumns(info.gvr) + [age]
+    }
+
+    static func age(_ timestamp: JSON?, now: Int) -> JSON {
+        guard let text = timestamp?.string, let t = WallClock.parse(text) else { return "<unknown>" }
+        return .string(WallClock.humanDuration(max(0, now - t)))
+    }
+
+    static func column(_ name: String, _ type: String = "string", _ cell: @escaping @Sendable (JSON) -> JSON) -> Column {
+        Column(name: name, type: type, format: "", description: name, priority: 0, cell: cell)
+    }
+
+    static func builtInColumns(_ gvr: GroupVersionResource) -> [Column] {
+        switch (gvr.group, gvr.resource) {
+        case ("", "pods"):
+            return [
+                column("Ready") { pod in
+                    let total = pod["spec"]?["containers"]?.array?.count ?? 0
+                    let ready = (pod["status"]?["containerStatuses"]?.array ?? []).filter { $0["ready"]?.bool == true }.count
+                    return .string("\(ready)/\(total)")
+                },
+                column("Status") { pod in
+                    if pod["metadata"]?["deletionTimestamp"] != nil { return "Terminating" }
+                    return pod["status"]?["phase"] ?? "Pending"
+                },
+                column("Restarts", "integer") { pod in
+                    .int((pod["status"]?["containerStatuses"]?.array ?? []).reduce(0) { $0 + ($1["restartCount"]?.int ?? 0) })
+                },
+            ]
+        case ("apps", "deployments"), ("apps", "statefulsets"), ("apps", "replicasets"):
+            var columns = [
+                column("Ready") { d in
+                    .string("\(d["status"]?["readyReplicas"]?.int ?? 0)/\(d["spec"]?["replicas"]?.int ?? 1)")
+                },
+            ]
+            if gvr.resource == "deployments" {
+                columns.append(column("Up-to-date", "integer") { .int($0["status"]?["updatedReplicas"]?.int ?? 0) })
+                columns.append(column("Available", "integer") { .int($0["status"]?["availableReplicas"]?.int ?? 0) })
+            }
+            return columns
+        case ("batch", "jobs"):
+            return [
+                column("Status") { job in
+                    let conditions = job["status"]?["conditions"]?.array ?? []
+                    for type in ["Complete", "Failed", "Suspended"] where conditions.contains(where: { $0["type"]?.string == type && $0["status"]?.string == "True" }) {
+                        return .string(type)
+                    }
+                    return "Running"
+                },
+                column("Completions") { job in
+                    .string("\(job["status"]?["succeeded"]?.int ?? 0)/\(job["spec"]?["completions"]?.int ?? 1)")
+                },
+            ]
+        case ("", "configmaps"):
+            return [column("Data", "integer") { .int(($0["data"]?.object?.count ?? 0) + ($0["binaryData"]?.object?.count ?? 0)) }]
+        case ("", "secrets"):
+            return [
+                column("Type") { $0["type"] ?? "Opaque" },
+                column("Data", "integer") { .int(($0["data"]?.object?.count ?? 0) + ($0["stringData"]?.object?.count ?? 0)) },
+            ]
+        case ("", "namespaces"):
+            return [column("Status") { ns in
+                if ns["metadata"]?["deletionTimestamp"] != nil { return "Terminating" }
+                return ns["status"]?["phase"] ?? "Active"
+            }]
+        case ("", "services"):
+            return [column("Type") { $0["spec"]?["type"] ?? "ClusterIP" }, column("Cluster-IP") { $0["spec"]?["clusterIP"] ?? "<none>" }]
+        case ("", "persistentvolumeclaims"), ("", "persistentvolumes"):
+            return [column("Status") { $0["status"]?["phase"] ?? "Pending" }]
+        default:
+            return []
+        }
+    }
+
+    /// The CRD's `additionalPrinterColumns` for this version, nil for built-in kinds.
+    func crdPrinterColumns() async throws -> [Column]? {
+        guard !OpenAPIDocuments.isBuiltIn(info.gvr.group) else { return nil }
+        let crds = GroupVersionResource(group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions")
+        let crd: JSON
+        do {
+            crd = try await backend.get(ObjectRef(crds, namespace: nil, name: "\(info.gvr.resource).\(info.gvr.group)"), subresource: nil)
+        } catch is KubeError {
+            return nil
+        }
+        let version = (crd["spec"]?["versions"]?.array ?? []).first { $0["name"]?.string == info.gvr.version }
+        let now = self.now
+        return (version?["additionalPrinterColumns"]?.array ?? []).compactMap { c -> Column? in
+            guard let name = c["name"]?.string, let path = c["jsonPath"]?.string else { return nil }
+            let type = c["type"]?.string ?? "string"
+            let parsed = SimpleJSONPath(path)
+            return Column(name: name, type: type, format: c["format"]?.string ?? "", description: c["description"]?.string ?? name,
+                          priority: c["priority"]?.int ?? 0) { object in
+                guard let value = parsed?.evaluate(object) else { return .null }
+                if type == "date" { return TableRenderer.age(value, now: now) }
+                return value
+            }
+        }
+    }
+}
