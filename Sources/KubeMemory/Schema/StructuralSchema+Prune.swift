@@ -11,6 +11,7 @@ extension StructuralSchema {
     }
 
     private func pruned(_ value: JSON, isResource: Bool) -> JSON {
+        guard case .object = node else { return value }
         switch value {
         case .object(let fields):
             var result = JSONObject()
