@@ -50,18 +50,40 @@ public struct JQProgram: Sendable {
     }
 
     /// One error per failing expression. libjq locates most errors by line, which the
-    /// source maps back; when one cannot be placed, each expression is compiled alone.
+    /// source maps back. A syntax error stops libjq before it looks for undefined names, so
+    /// the program is compiled again without the expressions already known to fail until it
+    /// compiles. When an error cannot be placed, each expression is compiled alone.
     private static func attribute(_ messages: [String], source: ProgramSource, expressions: [String], variables: [String])
         -> [JQExpressionError]
     {
-        let located = messages.compactMap(source.locate)
-        if !located.isEmpty, located.allSatisfy({ $0.expression != nil }) {
-            var firstPerExpression: [Int: JQSyntaxError] = [:]
+        var found: [Int: JQSyntaxError] = [:]
+        var messages = messages
+        var source = source
+        var remaining = expressions
+        while true {
+            let located = messages.compactMap(source.locate)
+            guard !located.isEmpty, located.allSatisfy({ $0.expression != nil }) else { break }
             for item in located {
-                if let index = item.expression, firstPerExpression[index] == nil { firstPerExpression[index] = item.error }
+                if let index = item.expression, found[index] == nil {
+                    found[index] = item.error
+                    remaining[index] = "null"
+                }
             }
-            return firstPerExpression.map { JQExpressionError(index: $0.key, error: $0.value) }
+            source = ProgramSource(expressions: remaining, variables: variables)
+            do {
+                _ = try JQWorker(source: source.text)
+                return found.map { JQExpressionError(index: $0.key, error: $0.value) }
+            } catch {
+                messages = error.messages
+            }
         }
+        return found.map { JQExpressionError(index: $0.key, error: $0.value) }
+            + attributeAlone(messages, expressions: remaining, variables: variables)
+    }
+
+    /// Compiles each expression alone (only when libjq reported an error without a place).
+    private static func attributeAlone(_ messages: [String], expressions: [String], variables: [String]) -> [JQExpressionError] {
+        let located = messages.compactMap(ProgramSource(expressions: expressions, variables: variables).locate)
         var errors: [JQExpressionError] = []
         for (index, expression) in expressions.enumerated() {
             let alone = ProgramSource(expressions: [expression], variables: variables)
@@ -121,6 +143,7 @@ final class WorkerSlot: Sendable {
                     throw JQEvaluationError(message: "the jq program could not be compiled again: \(error.messages.joined(separator: "; "))")
                 }
             }
+            defer { if worker?.isSpoiled == true { worker = nil } }
             guard let compiled = worker else { return [] }
             return try compiled.run(request, firstOnly: firstOnly)
         }

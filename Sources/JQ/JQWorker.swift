@@ -10,6 +10,11 @@ final class JQWorker {
     private var state: OpaquePointer?
     private let callbacks: Callbacks
 
+    /// True once the state must not run again: libjq 1.6's `jq_reset` frees the values
+    /// `halt_error` stored without clearing them, so the next `jq_start` would free them a
+    /// second time. Such a worker is torn down (which frees them once) and replaced.
+    private(set) var isSpoiled = false
+
     /// The most outputs one evaluation may produce before it counts as a runaway.
     static let outputLimit = 10_000
 
@@ -42,11 +47,11 @@ final class JQWorker {
             Unmanaged<Callbacks>.fromOpaque(context).takeUnretainedValue().debug(message)
         }, context)
         jq_set_input_cb(state, { _, context in
-            guard let context else { return jv_invalid_with_msg(jv_string("No more inputs")) }
+            // A plain invalid is "no more inputs": libjq 1.6 raises it as the error "break",
+            // which its `inputs` expects (a message of our own would break `inputs`).
+            guard let context else { return jv_invalid() }
             let callbacks = Unmanaged<Callbacks>.fromOpaque(context).takeUnretainedValue()
-            guard let answer = callbacks.pendingAnswer else {
-                return jv_invalid_with_msg(jv_string("No more inputs"))
-            }
+            guard let answer = callbacks.pendingAnswer else { return jv_invalid() }
             callbacks.pendingAnswer = nil
             switch answer {
             case .success(let value): return value.makeJV()
@@ -78,10 +83,17 @@ final class JQWorker {
             let value = jq_next(state)
             if jv_get_kind(value) == JV_KIND_INVALID {
                 if jv_invalid_has_msg(jv_copy(value)) != 0 {
-                    throw JQEvaluationError(errorValue: JSON(consuming: jv_invalid_get_msg(value)))
+                    let error = JSON(consuming: jv_invalid_get_msg(value))
+                    if error == "break" {
+                        throw JQEvaluationError(message: "No more inputs: a yopf expression has only `.` as input")
+                    }
+                    throw JQEvaluationError(errorValue: error)
                 }
                 jv_free(value)
-                if jq_halted(state) != 0 { try haltError() }
+                if jq_halted(state) != 0 {
+                    isSpoiled = true
+                    try haltError()
+                }
                 return outputs
             }
             outputs.append(JSON(consuming: value))
