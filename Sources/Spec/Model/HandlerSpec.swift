@@ -1,0 +1,83 @@
+/// What a handler reacts to (`on:`).
+public enum HandlerEvent: String, Sendable, Hashable, CaseIterable {
+    case create, update, delete, resume, timer
+}
+
+/// One handler: on an event, when its conditions hold, run its steps in order.
+public struct HandlerSpec: Sendable {
+    /// Unique within the operator; the result is stored as `status.<id>` and progress as
+    /// `status.yopf.progress.<id>`.
+    public var id: String
+    public var on: HandlerEvent
+    /// `field:` (update handlers only): run only when the value at this path changed,
+    /// e.g. `["spec", "password"]`.
+    public var field: [String]?
+    /// jq; the handler runs only when it is true (not false or null).
+    public var when: Expression?
+    /// Attempts after the first failure; nil means retry without limit.
+    public var retries: Int?
+    public var backoff: BackoffSpec
+    /// The whole handler's time limit, across retries; nil means none.
+    public var timeout: Duration?
+    /// Timers: time between runs.
+    public var interval: Duration?
+    /// Timers: time before the first run.
+    public var initialDelay: Duration?
+    /// jq: the ServiceAccount to act as; overrides the operator's.
+    public var serviceAccount: Expression?
+    public var steps: [StepSpec]
+    /// jq, evaluated after the last step with `$steps`; stored as `status.<id>`.
+    public var result: Expression?
+    /// Where the handler starts in the operator file (1-based line and column).
+    public var line: Int
+    public var column: Int
+
+    public init(
+        id: String, on: HandlerEvent, field: [String]? = nil, when: Expression? = nil, retries: Int? = nil,
+        backoff: BackoffSpec = BackoffSpec(), timeout: Duration? = nil, interval: Duration? = nil,
+        initialDelay: Duration? = nil, serviceAccount: Expression? = nil, steps: [StepSpec] = [],
+        result: Expression? = nil, line: Int = 0, column: Int = 0
+    ) {
+        self.id = id
+        self.on = on
+        self.field = field
+        self.when = when
+        self.retries = retries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.interval = interval
+        self.initialDelay = initialDelay
+        self.serviceAccount = serviceAccount
+        self.steps = steps
+        self.result = result
+        self.line = line
+        self.column = column
+    }
+
+    /// The step with this name, if any.
+    public func step(named name: String) -> StepSpec? { steps.first { $0.name == name } }
+}
+
+/// Delay between attempts: `initial`, multiplied by `factor` after each failure, at most `max`.
+public struct BackoffSpec: Sendable, Hashable {
+    public var initial: Duration
+    public var max: Duration
+    public var factor: Double
+
+    public init(initial: Duration = .seconds(5), max: Duration = .seconds(300), factor: Double = 2) {
+        self.initial = initial
+        self.max = max
+        self.factor = factor
+    }
+
+    /// The delay before retry number `retry` (0 for the first retry).
+    public func delay(beforeRetry retry: Int) -> Duration {
+        var delay = initial
+        var i = 0
+        while i < retry, delay < max {
+            delay = delay * factor
+            i += 1
+        }
+        return Swift.min(delay, max)
+    }
+}

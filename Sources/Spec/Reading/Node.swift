@@ -1,0 +1,61 @@
+import JSONValue
+import YAMLLoader
+
+/// A value of a loaded document together with its path, so that whatever is wrong with
+/// it can be reported where it was written.
+struct Node {
+    var value: JSON
+    var path: [PathComponent]
+
+    /// The member `key` of this object node, nil when absent (or not an object).
+    subscript(key: String) -> Node? {
+        guard let member = value[key] else { return nil }
+        return Node(value: member, path: path + [.key(key)])
+    }
+
+    /// The items of this array node (empty when not an array).
+    var items: [Node] {
+        guard case .array(let items) = value else { return [] }
+        return items.enumerated().map { Node(value: $1, path: path + [.index($0)]) }
+    }
+
+    /// The members of this object node in file order (empty when not an object).
+    var members: [(key: String, node: Node)] {
+        guard case .object(let object) = value else { return [] }
+        return object.map { ($0.key, Node(value: $0.value, path: path + [.key($0.key)])) }
+    }
+
+    /// How messages name this node: its key with the indexes after it, e.g. `command[1]`,
+    /// `steps[2]`.
+    var label: String {
+        var suffix = ""
+        for component in path.reversed() {
+            switch component {
+            case .index(let i): suffix = "[\(i)]" + suffix
+            case .key(let k): return k + suffix
+            }
+        }
+        return suffix.isEmpty ? "document" : "item" + suffix
+    }
+
+    /// The key this node is under, if it is a mapping member.
+    var key: String? {
+        if case .key(let k)? = path.last { return k }
+        return nil
+    }
+}
+
+extension JSON {
+    /// The value's type as messages say it: "a string", "a list", "an object", …
+    var kindDescription: String {
+        switch self {
+        case .null: return "an empty value"
+        case .bool: return "a boolean"
+        case .int: return "an integer"
+        case .double: return "a number"
+        case .string: return "a string"
+        case .array: return "a list"
+        case .object: return "an object"
+        }
+    }
+}

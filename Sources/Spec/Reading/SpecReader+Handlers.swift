@@ -1,0 +1,151 @@
+import JSONValue
+import YAMLLoader
+
+/// `spec.handlers`: each handler's fields, the rules between them (`field` only on
+/// update, `interval` on timers), unique ids, and the `$steps` references of its
+/// expressions.
+extension SpecReader {
+    func readHandlers(_ node: Node?) -> [HandlerSpec]? {
+        guard let node else { return nil }
+        guard case .array(let items) = node.value else {
+            reportType(node, expected: "a list of handlers")
+            return nil
+        }
+        if items.isEmpty {
+            report("handlers: the list is empty; an operator needs at least one handler", at: node)
+            return nil
+        }
+        var handlers: [HandlerSpec] = []
+        var firstLine: [String: Int] = [:]
+        var valid = true
+        for item in node.items {
+            guard let handler = readHandler(item) else {
+                valid = false
+                continue
+            }
+            if let line = firstLine[handler.id] {
+                report("duplicate handler id \"\(handler.id)\" (first defined at line \(line))", at: item["id"] ?? item)
+                valid = false
+            } else {
+                firstLine[handler.id] = position(of: item.path + [.key("id")]).line
+            }
+            handlers.append(handler)
+        }
+        return valid ? handlers : nil
+    }
+
+    func readHandler(_ node: Node) -> HandlerSpec? {
+        guard let handler = object(node, in: "handler", known: Schema.handler, required: ["id", "on"]) else { return nil }
+        let id = identifier(handler["id"], what: "handler id")
+        let on = enumeration(handler["on"], HandlerEvent.self)
+        let what = id.map { "handler \"\($0)\"" } ?? "the handler"
+
+        var field: [String]?
+        if let node = handler["field"], let path = nonEmptyString(node) {
+            field = fieldPath(path, at: node)
+            if let on, on != .update {
+                report("\"field\" only applies to update handlers (\(what) is on: \(on.rawValue))", at: node, onKey: true)
+            }
+        }
+        let expressionsBefore = context.expressions.count
+        let when = expression(handler["when"], role: "when")
+        let retries = int(handler["retries"], minimum: 0)
+        let backoff = readBackoff(handler["backoff"])
+        let timeout = duration(handler["timeout"])
+        let interval = duration(handler["interval"])
+        let initialDelay = duration(handler["initialDelay"])
+        if on == .timer, handler["interval"] == nil {
+            report("timer \(what) needs \"interval\" (e.g. interval: 10m)", at: handler["on"] ?? handler)
+        }
+        if let on, on != .timer {
+            for key in ["interval", "initialDelay"] {
+                if let node = handler[key] {
+                    report("\"\(key)\" only applies to timer handlers (\(what) is on: \(on.rawValue))", at: node, onKey: true)
+                }
+            }
+        }
+        let serviceAccount = expression(handler["serviceAccount"], role: "serviceAccount")
+        let expressionsBeforeSteps = context.expressions.count
+
+        var steps: [StepSpec] = []
+        var stepExpressions: [Range<Int>] = []
+        var stepsValid = true
+        if let list = handler["steps"] {
+            if case .array = list.value {
+                var firstLine: [String: Int] = [:]
+                for (index, item) in list.items.enumerated() {
+                    let start = context.expressions.count
+                    guard let step = readStep(item, index: index, handler: what) else {
+                        stepExpressions.append(start..<context.expressions.count)
+                        stepsValid = false
+                        continue
+                    }
+                    stepExpressions.append(start..<context.expressions.count)
+                    if let name = step.name {
+                        if let line = firstLine[name] {
+                            report("duplicate step name \"\(name)\" in \(what) (first used at line \(line))",
+                                at: item["name"] ?? item)
+                            stepsValid = false
+                        } else {
+                            firstLine[name] = step.line
+                        }
+                    }
+                    steps.append(step)
+                }
+            } else {
+                reportType(list, expected: "a list of steps")
+                stepsValid = false
+            }
+        }
+        let resultStart = context.expressions.count
+        let result = expression(handler["result"], role: "result")
+
+        // `$steps.NAME` may only name a step that ran before the expression is evaluated.
+        if stepsValid {
+            let names = steps.map(\.name)
+            checkStepReferences(in: expressionsBefore..<expressionsBeforeSteps, available: 0, names: names, handler: what)
+            for (index, range) in stepExpressions.enumerated() {
+                checkStepReferences(in: range, available: index, names: names, handler: what)
+            }
+            checkStepReferences(in: resultStart..<context.expressions.count, available: names.count, names: names, handler: what)
+        }
+
+        guard let id, let on, stepsValid else { return nil }
+        if handler["field"] != nil && field == nil { return nil }
+        let start = position(of: node.path)
+        return HandlerSpec(
+            id: id, on: on, field: field, when: when, retries: retries, backoff: backoff ?? BackoffSpec(),
+            timeout: timeout, interval: interval, initialDelay: initialDelay, serviceAccount: serviceAccount,
+            steps: steps, result: result, line: start.line, column: start.column)
+    }
+
+    /// `spec.password` (a leading `.` is allowed, as in jq).
+    private func fieldPath(_ text: String, at node: Node) -> [String]? {
+        let trimmed = text.hasPrefix(".") ? String(text.dropFirst()) : text
+        let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0.isWhitespace }) }) else {
+            report("field: invalid path \"\(text)\": write object keys separated by dots, e.g. spec.password", at: node)
+            return nil
+        }
+        return parts
+    }
+
+    private func readBackoff(_ node: Node?) -> BackoffSpec? {
+        guard let backoff = object(node, in: "backoff", known: Schema.backoff) else { return nil }
+        var result = BackoffSpec()
+        if let initial = duration(backoff["initial"]) { result.initial = initial }
+        if let max = duration(backoff["max"]) { result.max = max }
+        if let node = backoff["factor"], let factor = number(node) {
+            if factor >= 1 {
+                result.factor = factor
+            } else {
+                report("factor: must be at least 1, got \(factor)", at: node)
+            }
+        }
+        if result.initial > result.max {
+            report("backoff: initial (\(Durations.format(result.initial))) is longer than max (\(Durations.format(result.max)))",
+                at: backoff)
+        }
+        return result
+    }
+}
