@@ -39,9 +39,15 @@ let package = Package(
         // The Kubernetes API over HTTP: libcurl, the one HTTP client of the project.
         .target(name: "KubeHTTP", dependencies: ["CCurl", "JSONValue", "Kube", "Platform", "YAMLLoader"], path: "Sources/KubeHTTP"),
         // Watching and queueing: watch streams -> per-object queues.
-        .target(name: "Reactor", dependencies: ["JSONValue", "Kube"], path: "Sources/Reactor"),
+        .target(name: "Reactor", dependencies: ["JSONValue", "Kube", "Platform"], path: "Sources/Reactor"),
+        // What handlers do: one file per step kind.
+        .target(name: "Steps", dependencies: [
+            "JSONValue", "Kube", "JQ", "Spec", "Platform", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Steps"),
         // Kopf-style lifecycle: causes, progress in status.yopf, conditions.
-        .target(name: "Lifecycle", dependencies: ["JSONValue", "Kube", "Platform"], path: "Sources/Lifecycle"),
+        .target(name: "Lifecycle", dependencies: [
+            "JSONValue", "Kube", "Platform", "JQ", "Spec", "Steps", "Reactor", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Lifecycle"),
         // Running in production: logging, health, metrics, leader election, signals.
         .target(name: "Ops", dependencies: [
             "JSONValue", "Platform", .product(name: "Logging", package: "swift-log"),
@@ -64,7 +70,7 @@ let package = Package(
         .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "JSONValue"], path: "Tests/LifecycleTests"),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "JSONValue", "Spec", "KubeMemory", "Kube"], path: "Tests/LifecycleTests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),

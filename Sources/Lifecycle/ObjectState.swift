@@ -14,6 +14,7 @@ import JSONValue
 ///     handled: {spec: …, labels: …, annotations: …}   # the diff base
 ///     handledDigest: "…"                                # instead of `handled` when too big
 ///     lastCycle: 3
+///     children: [{apiVersion, kind, namespace, name, uid}]    # linked by labels
 ///   <handler-id>: <result>                               # like Kopf
 ///   conditions: [Ready, Progressing, Degraded]
 /// ```
@@ -28,13 +29,17 @@ public struct ObjectState: Sendable, Equatable {
     public var handled: JSON?
     /// A digest of the essence when it was too big to store (Kopf#1087).
     public var handledDigest: String?
+    /// Children linked by labels (other namespace, cluster-scoped): deleted by yopf
+    /// when the resource is deleted, since no owner reference can reach them.
+    public var children: [JSON]
 
-    public init(cycle: Cycle? = nil, lastCycle: Int = 0, progress: [String: ProgressRecord] = [:], handled: JSON? = nil, handledDigest: String? = nil) {
+    public init(cycle: Cycle? = nil, lastCycle: Int = 0, progress: [String: ProgressRecord] = [:], handled: JSON? = nil, handledDigest: String? = nil, children: [JSON] = []) {
         self.cycle = cycle
         self.lastCycle = lastCycle
         self.progress = progress
         self.handled = handled
         self.handledDigest = handledDigest
+        self.children = children
     }
 
     /// A run of the handlers for one cause.
@@ -67,6 +72,7 @@ public struct ObjectState: Sendable, Equatable {
         progress = records
         handled = s["handled"].flatMap { $0.isNull ? nil : $0 }
         handledDigest = s["handledDigest"]?.string
+        children = s["children"]?.array ?? []
     }
 
     /// The `status.yopf` value.
@@ -81,6 +87,7 @@ public struct ObjectState: Sendable, Equatable {
         o["progress"] = .object(p)
         if let handled { o["handled"] = handled }
         if let handledDigest { o["handledDigest"] = .string(handledDigest) }
+        if !children.isEmpty { o["children"] = .array(children) }
         return o
     }
 }

@@ -21,11 +21,15 @@ public final class ObjectQueue<Key: Hashable & Sendable, Value: Sendable>: Senda
 
     private let state = Mutex(State())
     private let work: Work
+    private let merge: @Sendable (Value, Value) -> Value
     public let concurrency: Int
     private let idle = Mutex<[CheckedContinuation<Void, Never>]>([])
 
-    public init(concurrency: Int, work: @escaping Work) {
+    /// `merge(older, newer)` combines two submissions for a key that wait together; by
+    /// default the newer one wins.
+    public init(concurrency: Int, merge: @escaping @Sendable (Value, Value) -> Value = { _, newer in newer }, work: @escaping Work) {
         self.concurrency = max(1, concurrency)
+        self.merge = merge
         self.work = work
     }
 
@@ -33,7 +37,9 @@ public final class ObjectQueue<Key: Hashable & Sendable, Value: Sendable>: Senda
     public func submit(_ key: Key, _ value: Value) {
         let start: Bool = state.withLock { s in
             if s.closed { return false }
-            let wasPending = s.pending.updateValue(value, forKey: key) != nil
+            let previous = s.pending[key]
+            s.pending[key] = previous.map { merge($0, value) } ?? value
+            let wasPending = previous != nil
             if s.running.contains(key) || wasPending { return false }
             if s.active < concurrency {
                 s.active += 1

@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Platform
 import Synchronization
 
 /// What a `Watcher` reports.
@@ -199,10 +200,3 @@ final class LastSeen: Sendable {
     func secondsSince() -> Int { Int((ContinuousClock.now - instant.withLock { $0 }).components.seconds) }
 }
 
-/// A value shared between tasks behind a lock.
-final class Locked<T: Sendable>: Sendable {
-    private let storage: Mutex<T>
-    init(_ value: T) { storage = Mutex(value) }
-    var value: T { storage.withLock { $0 } }
-    func set(_ value: T) { storage.withLock { $0 = value } }
-}

@@ -1,0 +1,40 @@
+import JSONValue
+import Kube
+import Spec
+
+/// `apply`: server-side apply of each manifest, owned by the resource.
+enum ApplyStep {
+    static func run(_ action: ApplyAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
+        let prepared = try await ManifestPreparation.renderAll(action.manifests, namespace: action.namespace, scope: scope, env: env, step: step)
+        var refs: [JSON] = []
+        for var m in prepared {
+            if action.ifExists == .keep {
+                do {
+                    let existing = try await env.api.get(m.ref)
+                    refs.append(Ownership.reference(existing, link: nil).with("created", false))
+                    continue
+                } catch let e as KubeError where e.code == 404 {}
+            }
+            // Kept objects outlive the resource: no owner link for them.
+            let link: Ownership.Link? = action.ifExists == .keep ? nil
+                : Ownership.attach(to: &m.body, childNamespaced: m.info.namespaced, childNamespace: m.ref.namespace, env: env)
+            let result: JSON
+            do {
+                result = try await env.api.patch(m.ref, subresource: nil, type: .apply, body: m.body,
+                                                 options: WriteOptions(fieldManager: env.fieldManager, force: true))
+            } catch let e as KubeError {
+                throw StepError("\(step): cannot apply \(m.info.kind) \(m.ref.name): \(e.message)", permanent: e.code == 422 || e.code == 400)
+            }
+            refs.append(Ownership.reference(result, link: link).with("created", true))
+        }
+        return StepOutcome(output: ["objects": .array(refs), "object": refs.count == 1 ? refs[0] : .null])
+    }
+}
+
+extension JSON {
+    func with(_ key: String, _ value: JSON) -> JSON {
+        var o = self
+        o[key] = value
+        return o
+    }
+}

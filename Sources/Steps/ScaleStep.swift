@@ -1,0 +1,49 @@
+import JSONValue
+import Kube
+import Spec
+
+/// `scale`: sets replicas through the scale subresource of any scalable kind; with
+/// `wait`, until the workload reports that many ready replicas.
+enum ScaleStep {
+    static func run(_ action: ScaleAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
+        let (info, ref) = try await TargetResolution.resolve(action.target, scope, env, step: step)
+        guard info.subresources.contains("scale") else {
+            throw StepError("\(step): \(info.kind) has no scale subresource", permanent: true)
+        }
+        let rendered = try await env.evaluator.render(action.replicas, scope)
+        guard let replicas = rendered.int ?? rendered.string.flatMap({ Int($0) }), replicas >= 0 else {
+            throw StepError("\(step): replicas must be a whole number ≥ 0, got \(rendered.serialized())", permanent: true)
+        }
+        do {
+            _ = try await env.api.patch(ref, subresource: "scale", type: .merge, body: ["spec": ["replicas": .int(replicas)]],
+                                        options: WriteOptions(fieldManager: env.fieldManager))
+        } catch let e as KubeError {
+            throw StepError("\(step): cannot scale \(ref): \(e.message)", permanent: e.code == 404 || e.code == 422)
+        }
+        guard action.wait else { return StepOutcome(output: ["replicas": .int(replicas)]) }
+        var last: JSON = .null
+        while true {
+            let object = try await env.api.get(ref)
+            last = object["status"] ?? .null
+            if isSettled(object, replicas: replicas) { break }
+            if ContinuousClock.now >= deadline {
+                let ready = last["readyReplicas"]?.int ?? 0
+                throw StepError("\(step): \(ref) has \(ready) of \(replicas) replicas ready when the step's time ran out")
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        return StepOutcome(output: ["replicas": .int(replicas), "status": last])
+    }
+
+    /// The controller saw the new spec and the replicas are there (and gone, for fewer).
+    static func isSettled(_ object: JSON, replicas: Int) -> Bool {
+        let status = object["status"] ?? [:]
+        if let observed = status["observedGeneration"]?.int, let generation = object["metadata"]?["generation"]?.int, observed < generation {
+            return false
+        }
+        let current = status["replicas"]?.int ?? 0
+        let ready = status["readyReplicas"]?.int ?? 0
+        let available = status["availableReplicas"]?.int ?? ready
+        return current == replicas && ready >= replicas && available >= replicas
+    }
+}

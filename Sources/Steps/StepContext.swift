@@ -1,0 +1,150 @@
+import JQ
+import JSONValue
+import Kube
+import Logging
+import Spec
+
+/// What expressions see: `.` is the object, plus the named variables
+/// (`$old`, `$new`, `$diff`, `$steps`, `$item`, `$index`, …).
+public struct Scope: Sendable {
+    public var object: JSON
+    public var variables: [String: JSON]
+
+    public init(object: JSON, variables: [String: JSON] = [:]) {
+        self.object = object
+        self.variables = variables
+    }
+
+    /// The outputs of earlier steps, `$steps`.
+    public var steps: JSON {
+        get { variables["steps"] ?? [:] }
+        set { variables["steps"] = newValue }
+    }
+}
+
+/// A step that did not do what it should. `permanent` failures are not retried.
+public struct StepError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var permanent: Bool
+
+    public init(_ message: String, permanent: Bool = false) {
+        self.message = message
+        self.permanent = permanent
+    }
+
+    public var description: String { message }
+}
+
+/// Evaluates the operator's compiled expressions and templates.
+public struct Evaluator: Sendable {
+    public let pool: JQPool
+
+    public init(pool: JQPool) { self.pool = pool }
+
+    /// The first output of an expression (null when none).
+    public func value(_ e: Expression, _ scope: Scope) async throws -> JSON {
+        do {
+            return try await pool.evaluateFirst(e.id.index, input: scope.object, variables: scope.variables)
+        } catch let error as JQEvaluationError {
+            throw StepError("jq expression `\(Self.short(e.source))` failed: \(error.message)")
+        }
+    }
+
+    /// Every output of an expression.
+    public func values(_ e: Expression, _ scope: Scope) async throws -> [JSON] {
+        do {
+            return try await pool.evaluate(e.id.index, input: scope.object, variables: scope.variables)
+        } catch let error as JQEvaluationError {
+            throw StepError("jq expression `\(Self.short(e.source))` failed: \(error.message)")
+        }
+    }
+
+    /// jq truthiness of the first output.
+    public func isTrue(_ e: Expression, _ scope: Scope) async throws -> Bool {
+        try await value(e, scope).isTruthy
+    }
+
+    /// A template with its `${{ }}` placeholders filled in.
+    public func render(_ t: TemplateValue, _ scope: Scope) async throws -> JSON {
+        if t.isConstant { return t.value }
+        let template: JQTemplate
+        do { template = try JQTemplate(t.value, compiling: false) } catch {
+            throw StepError("template cannot be parsed: \(error)", permanent: true)
+        }
+        guard template.expressions.count == t.expressionIDs.count else {
+            throw StepError("template placeholders do not match the compiled program", permanent: true)
+        }
+        return try await template.render { i in
+            let e = Expression(id: t.expressionIDs[i], source: template.expressions[i])
+            return try await value(e, scope)
+        }
+    }
+
+    /// A template that must render to a string (names, namespaces, messages).
+    public func string(_ t: TemplateValue, _ scope: Scope, what: String) async throws -> String {
+        let v = try await render(t, scope)
+        switch v {
+        case .string(let s): return s
+        case .int, .double, .bool: return v.serialized()
+        default: throw StepError("\(what) must be a string, but it rendered to \(v.typeName) \(Self.short(v.serialized()))")
+        }
+    }
+
+    static func short(_ s: String) -> String { s.count > 80 ? String(s.prefix(77)) + "…" : s }
+}
+
+/// Everything a step needs to act, for one handler run on one object.
+public struct StepEnvironment: Sendable {
+    /// The API, possibly with a tenant's credentials.
+    public var api: any KubeAPI
+    public var resolver: ResourceResolver
+    public var evaluator: Evaluator
+    /// The resource being handled, as it was when the handler started.
+    public var owner: JSON
+    public var ownerInfo: ResourceInfo
+    /// `metadata.managedFields` manager of yopf's server-side applies.
+    public var fieldManager: String
+    /// Where relative files (stdin files, run commands) are looked up.
+    public var operatorDirectory: String
+    public var logger: Logger
+    /// Posts Kubernetes Events (about the owner).
+    public var postEvent: @Sendable (_ type: String, _ reason: String, _ message: String) -> Void
+    /// Values that must never appear in logs, events or progress messages (passwords
+    /// found in the resource): replaced by `***`.
+    public var redact: @Sendable (String) -> String
+
+    public init(
+        api: any KubeAPI, resolver: ResourceResolver, evaluator: Evaluator, owner: JSON, ownerInfo: ResourceInfo,
+        fieldManager: String, operatorDirectory: String, logger: Logger,
+        postEvent: @escaping @Sendable (String, String, String) -> Void,
+        redact: @escaping @Sendable (String) -> String = { $0 }
+    ) {
+        self.api = api
+        self.resolver = resolver
+        self.evaluator = evaluator
+        self.owner = owner
+        self.ownerInfo = ownerInfo
+        self.fieldManager = fieldManager
+        self.operatorDirectory = operatorDirectory
+        self.logger = logger
+        self.postEvent = postEvent
+        self.redact = redact
+    }
+
+    public var ownerNamespace: String? { owner["metadata"]?["namespace"]?.string }
+    public var ownerName: String { owner["metadata"]?["name"]?.string ?? "" }
+    public var ownerUID: String { owner["metadata"]?["uid"]?.string ?? "" }
+}
+
+/// What a step leaves behind for the steps after it and for the handler's status write.
+public struct StepOutcome: Sendable {
+    /// `$steps.NAME` (null for steps without output).
+    public var output: JSON
+    /// Merged into the resource's status with the handler's progress (the `status` step).
+    public var statusPatch: JSON?
+
+    public init(output: JSON = .null, statusPatch: JSON? = nil) {
+        self.output = output
+        self.statusPatch = statusPatch
+    }
+}
