@@ -136,7 +136,7 @@ extension ClusterState {
             object = CustomResourceDefinitions.withStatus(object, conflict: crdNameConflict(object), now: request.now)
         }
         if !apply {
-            object = ManagedFields.recordUpdate(old: nil, new: object, manager: request.manager, subresource: nil, now: request.now)
+            object = ManagedFields.recordUpdate(old: nil, new: object, manager: request.manager, subresource: nil, now: request.now, lists: type.listSemantics)
         }
         if request.dryRun { return object }
         put(object, at: at, event: .added, previous: nil)

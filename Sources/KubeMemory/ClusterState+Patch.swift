@@ -46,7 +46,7 @@ extension ClusterState {
                 return try StrategicMergePatch.apply(body, to: current, kind: type.info.gvk)
             case .apply:
                 return try ManagedFields.apply(config: body, to: current, manager: request.manager, force: request.force,
-                                               subresource: subresource, now: request.now)
+                                               subresource: subresource, now: request.now, lists: type.listSemantics)
             }
         } catch let e as KubeError {
             throw e
@@ -60,19 +60,13 @@ extension ClusterState {
         }
     }
 
-    /// kube's 409 for server-side apply conflicts.
+    /// kube's 409 for server-side apply conflicts, with the object named in the details.
     static func applyConflict(_ e: ApplyConflict, type: ResourceType, name: String) -> KubeError {
-        let lines = e.conflicts.map { "conflict with \"\($0.manager)\": \($0.field)" }
-        let n = e.conflicts.count
-        let message = n == 1
-            ? "Apply failed with 1 conflict: \(lines[0])"
-            : "Apply failed with \(n) conflicts: \(lines.joined(separator: "\n"))"
-        let causes: [JSON] = e.conflicts.map {
-            ["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""), "field": .string($0.field)]
-        }
-        return KubeError(code: 409, reason: "Conflict", message: message,
-                         details: ["name": .string(name), "group": .string(type.gvr.group), "kind": .string(type.gvr.resource),
-                                   "causes": .array(causes)])
+        var error = e.kubeError
+        error.status["details"]?["name"] = .string(name)
+        error.status["details"]?["group"] = .string(type.gvr.group)
+        error.status["details"]?["kind"] = .string(type.gvr.resource)
+        return error
     }
 
     func checkAppliedIdentity(_ body: JSON, type: ResourceType, ref: ObjectRef) throws {

@@ -89,7 +89,7 @@ extension ClusterState {
             new.setMetadata("generation", .int((old["metadata"]?["generation"]?.int ?? 0) + 1))
         }
         if !applied {
-            new = ManagedFields.recordUpdate(old: old, new: new, manager: request.manager, subresource: subresource, now: request.now)
+            new = ManagedFields.recordUpdate(old: old, new: new, manager: request.manager, subresource: subresource, now: request.now, lists: type.listSemantics)
         }
         if ClusterState.comparable(new) == ClusterState.comparable(old) { return old }
         if request.dryRun { return new }

@@ -51,6 +51,8 @@ struct ResourceType: Sendable {
     var schema: StructuralSchema?
 
     var isCustom: Bool { crdName != nil }
+    /// How server-side apply and managed fields treat this type's lists (schema for CRs).
+    var listSemantics: ListSemantics? { schema.map { ListSemantics.schema($0) } }
     var gvr: GroupVersionResource { info.gvr }
     var groupResource: GroupResource { GroupResource(info.gvr) }
     var kind: String { info.kind }
