@@ -96,7 +96,7 @@ final class JQWorker {
                 }
                 return outputs
             }
-            outputs.append(JSON(consuming: value))
+            outputs.append(try JSON.converting(consuming: value))
             // The next jq_start resets the state, so stopping early leaks nothing.
             if firstOnly { return outputs }
             if outputs.count > Self.outputLimit {

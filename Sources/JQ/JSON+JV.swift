@@ -38,41 +38,64 @@ extension JSON {
         }
     }
 
-    /// Converts and CONSUMES `value`. An invalid `jv` becomes null.
-    init(consuming value: jv) {
-        self.init(borrowing: value)
-        jv_free(value)
+    /// Converts and CONSUMES `value`. An invalid `jv` becomes null. Values nested deeper
+    /// than `JSON.maximumDepth` (jq can build them: `reduce range(1e5) as $i (0; [.])`)
+    /// are an error rather than a stack overflow.
+    static func converting(consuming value: jv) throws(JQEvaluationError) -> JSON {
+        defer { jv_free(value) }
+        return try converting(borrowing: value, depth: 0)
     }
 
     /// Converts without consuming `value`.
-    init(borrowing value: jv) {
+    static func converting(borrowing value: jv, depth: Int = 0) throws(JQEvaluationError) -> JSON {
         switch jv_get_kind(value) {
-        case JV_KIND_NULL, JV_KIND_INVALID: self = .null
-        case JV_KIND_TRUE: self = .bool(true)
-        case JV_KIND_FALSE: self = .bool(false)
-        case JV_KIND_NUMBER: self = Self.number(jv_number_value(value))
-        case JV_KIND_STRING: self = .string(Self.string(borrowing: value))
+        case JV_KIND_NULL, JV_KIND_INVALID: return .null
+        case JV_KIND_TRUE: return .bool(true)
+        case JV_KIND_FALSE: return .bool(false)
+        case JV_KIND_NUMBER: return number(jv_number_value(value))
+        case JV_KIND_STRING: return .string(string(borrowing: value))
         case JV_KIND_ARRAY:
+            guard depth < JSON.maximumDepth else { throw tooDeep }
             let count = Int(jv_array_length(jv_copy(value)))
             var elements: [JSON] = []
             elements.reserveCapacity(count)
             for index in 0..<count {
-                elements.append(JSON(consuming: jv_array_get(jv_copy(value), Int32(index))))
+                let element = jv_array_get(jv_copy(value), Int32(index))
+                defer { jv_free(element) }
+                elements.append(try converting(borrowing: element, depth: depth + 1))
             }
-            self = .array(elements)
+            return .array(elements)
         case JV_KIND_OBJECT:
+            guard depth < JSON.maximumDepth else { throw tooDeep }
             var members = JSONObject(minimumCapacity: Int(jv_object_length(jv_copy(value))))
             var iterator = jv_object_iter(value)
             while jv_object_iter_valid(value, iterator) != 0 {
                 let key = jv_object_iter_key(value, iterator)
-                let name = Self.string(borrowing: key)
+                let name = string(borrowing: key)
                 jv_free(key)
-                members[name] = JSON(consuming: jv_object_iter_value(value, iterator))
+                let member = jv_object_iter_value(value, iterator)
+                defer { jv_free(member) }
+                members[name] = try converting(borrowing: member, depth: depth + 1)
                 iterator = jv_object_iter_next(value, iterator)
             }
-            self = .object(members)
-        default: self = .null
+            return .object(members)
+        default: return .null
         }
+    }
+
+    private static var tooDeep: JQEvaluationError {
+        JQEvaluationError(message: "the result is nested deeper than \(JSON.maximumDepth) levels")
+    }
+
+    /// Converts and CONSUMES `value`; too deep a value becomes null (for error values and
+    /// callback arguments, where null is a safe answer).
+    init(consuming value: jv) {
+        self = (try? Self.converting(consuming: value)) ?? .null
+    }
+
+    /// Converts without consuming `value`; too deep a value becomes null.
+    init(borrowing value: jv) {
+        self = (try? Self.converting(borrowing: value)) ?? .null
     }
 
     /// Integral numbers that a double represents exactly become `.int`, so `replicas: 1`

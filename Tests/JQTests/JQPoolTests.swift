@@ -118,3 +118,23 @@ import Testing
         }
     }
 }
+
+@Suite struct JQPoolEdgeTests {
+    @Test func deeplyNestedResultsAreAnErrorNotACrash() async throws {
+        let pool = JQPool(program: try JQProgram(expressions: ["reduce range(5000) as $i (0; [.])", "reduce range(100) as $i (0; [.]) | flatten"]))
+        await #expect(throws: JQEvaluationError.self) { try await pool.evaluate(0, input: .null) }
+        #expect(try await pool.evaluateFirst(1, input: .null) == [0])
+    }
+
+    @Test func definitionsAndLabelsInsideAnExpression() async throws {
+        let pool = JQPool(program: try JQProgram(expressions: [
+            "def double: . * 2; map(double)",
+            "label $out | foreach .[] as $x (0; . + $x; if . > 3 then ., break $out else empty end)",
+            "limit(2; repeat(1))",
+        ]))
+        #expect(try await pool.evaluateFirst(0, input: [1, 2]) == [2, 4])
+        #expect(try await pool.evaluate(1, input: [1, 2, 3, 4]) == [6])
+        #expect(try await pool.evaluate(2, input: .null) == [1, 1])
+        #expect(JQ.check("import \"x\" as x; .") != nil)
+    }
+}
