@@ -126,7 +126,7 @@ import Testing
 
     @Test func generatedValuesRoundTrip() throws {
         var rng = SplitMix64(seed: 2026)
-        for _ in 0..<1500 {
+        for _ in 0..<2000 {
             let value = Self.randomJSON(&rng, depth: 0)
             let text = YAML.emit(value)
             let loaded: [JSON]
@@ -172,7 +172,7 @@ import Testing
         "yes", "No", "on", "~", "null", "", " ", "-", "- ", "? ", ": ", "#", " #", "&a", "*a", "!t", "|", ">",
         "'", "\"", "%", "@", "`", "{", "}", "[", "]", ",", "\n", "\r", "\t", "\\", "0x1F", "017", "1_0", ".5", "1e3",
         "-.inf", ".nan", "<<", "---", "...", "é", "🌍", "\u{85}", "\u{2028}", "\u{FEFF}", "\u{0}", "\u{7F}", "a", "b",
-        "key", "1", "0", "+", ".", "=", "true", "y",
+        "key", "1", "0", "+", ".", "=", "true", "y", "?", ":", "-", "*", "&", "!", "\u{A0}", "  ", "|-", "0o7", "_",
     ]
 
     static func randomString(_ rng: inout SplitMix64) -> String {
