@@ -64,8 +64,10 @@ let package = Package(
         ], path: "Sources/DevCluster"),
         // The commands.
         .target(name: "CLI", dependencies: [
-            "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster",
+            "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "Lifecycle",
+            "Ops", "Platform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
         .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
 

@@ -8,6 +8,9 @@ public struct YopfCommand: AsyncParsableCommand {
         version: YopfVersion.current,
         subcommands: [
             VersionCommand.self,
+            RunCommand.self,
+            CheckCommand.self,
+            DevClusterCommand.self,
         ]
     )
 

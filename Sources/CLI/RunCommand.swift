@@ -1,0 +1,184 @@
+import ArgumentParser
+import DevCluster
+import JSONValue
+import Kube
+import KubeHTTP
+import KubeMemory
+import Lifecycle
+import Logging
+import Ops
+import Platform
+import Spec
+
+/// `yopf run DIR…`: runs operators against the configured cluster, or against an
+/// embedded in-memory cluster when none is configured.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run operators (folders holding operator.yaml, or operator files).",
+        discussion: """
+            The cluster comes from --kubeconfig, KUBECONFIG, ~/.kube/config or the pod's \
+            service account. When none is configured, yopf starts an embedded in-memory \
+            cluster, installs the operators' CRDs in it and serves it on loopback so that \
+            kubectl can be pointed at it (the kubeconfig path is printed).
+            """)
+
+    @Argument(help: "Operator folders or files.")
+    var paths: [String]
+
+    @Option(help: "The kubeconfig file to use.")
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use.")
+    var context: String?
+
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: "Watch this namespace (repeatable). Default: all namespaces.")
+    var namespaces: [String] = []
+
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Watch all namespaces.")
+    var allNamespaces = false
+
+    @Option(help: "How many objects are handled at once (per operator).")
+    var concurrency: Int = 16
+
+    @Option(name: .customLong("log-format"), help: "text or json.")
+    var logFormat: String = "text"
+
+    @Flag(name: .customShort("v"), help: "More logging (-v debug, -vv trace).")
+    var verbosity: Int
+
+    @Option(help: "Client-side rate limit: requests per second to the API server (0: none).")
+    var qps: Double = 50
+
+    @Option(help: "Client-side rate limit: burst.")
+    var burst: Int = 100
+
+    @Option(name: .customLong("dev-listen"), help: "Embedded cluster only: where to serve it for kubectl (HOST:PORT, port 0 = any).")
+    var devListen: String = "127.0.0.1:0"
+
+    @Option(name: .customLong("dev-kubeconfig"), help: "Embedded cluster only: where to write its kubeconfig.")
+    var devKubeconfig: String = "yopf-dev.kubeconfig"
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds a running step may take to finish after SIGTERM.")
+    var shutdownGrace: Int = 25
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one operator folder or file") }
+        if allNamespaces && !namespaces.isEmpty { throw ValidationError("use either -n/--namespace or -A/--all-namespaces") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
+    }
+
+    func run() async throws {
+        let level: Logger.Level = verbosity >= 2 ? .trace : verbosity == 1 ? .debug : .info
+        LogOutput.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: level)
+        let logger = Logger(label: "yopf")
+
+        let (operators, diagnostics) = OperatorLoader.load(paths: paths)
+        if !diagnostics.isEmpty {
+            for d in diagnostics { print(d) }
+            print("\(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") found; not starting")
+            throw ExitCode(1)
+        }
+
+        let api: any KubeAPI
+        var embedded: DevClusterServer? = nil
+        if KubeConfig.isConfigured(explicitPath: kubeconfig) {
+            let connection = try KubeConfig.load(explicitPath: kubeconfig, context: context)
+            var options = ClientOptions()
+            options.qps = qps
+            options.burst = burst
+            api = KubeClient(endpoint: connection.endpoint, credentials: connection.credentials, options: options)
+            logger.info("connecting", metadata: ["cluster": .string(connection.endpoint.server), "via": .string(connection.origin)])
+        } else {
+            let cluster = MemoryCluster()
+            try await EmbeddedCluster.installCRDs(of: operators, into: cluster, logger: logger)
+            let (server, url) = try await EmbeddedCluster.serve(cluster, listen: devListen, kubeconfig: devKubeconfig)
+            embedded = server
+            api = cluster
+            logger.info("no cluster configured: running against an embedded in-memory cluster", metadata: [
+                "server": .string(url), "kubeconfig": .string(devKubeconfig),
+            ])
+            print("yopf: embedded cluster at \(url); try: kubectl --kubeconfig \(devKubeconfig) get all -A")
+        }
+
+        let scope: [String]? = allNamespaces || namespaces.isEmpty ? nil : namespaces
+        let runners = operators.map {
+            OperatorRunner(loaded: $0, api: api, namespaces: scope, concurrency: concurrency,
+                           logger: logger.with(operator: $0.spec.name))
+        }
+        // Refuse to start when a resource cannot be watched or its CRD prunes status.yopf.
+        for r in runners {
+            do { _ = try await r.resolveResource() } catch {
+                logger.critical("\(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        let work = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for r in runners { group.addTask { try await r.run() } }
+                try await group.waitForAll()
+            }
+        }
+        let signal = await ShutdownSignal.wait()
+        logger.info("signal \(signal): stopping; running steps may finish", metadata: ["grace": .string("\(shutdownGrace)s")])
+        work.cancel()
+        let finished = Task {
+            try? await work.value
+        }
+        let grace = Task {
+            try? await Task.sleep(for: .seconds(shutdownGrace))
+            finished.cancel()
+        }
+        await finished.value
+        grace.cancel()
+        if let embedded { try? await embedded.stop() }
+    }
+}
+
+extension Logger {
+    func with(operator name: String) -> Logger {
+        var l = self
+        l[metadataKey: "operator"] = .string(name)
+        return l
+    }
+}
+
+/// The in-memory cluster `yopf run` starts when no cluster is configured.
+enum EmbeddedCluster {
+    static let crdGVR = GroupVersionResource(group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions")
+
+    /// Creates the CRDs the operators declare (`crd:` in the operator file).
+    static func installCRDs(of operators: [LoadedOperator], into cluster: MemoryCluster, logger: Logger) async throws {
+        for op in operators {
+            let manifest: JSON
+            switch op.spec.crd {
+            case .file(_, let m)?: manifest = m
+            case .inline(let m)?: manifest = m
+            case nil:
+                logger.warning("the operator declares no crd:, so the embedded cluster cannot serve its resource unless you apply the CRD", metadata: ["operator": .string(op.spec.name)])
+                continue
+            }
+            do {
+                _ = try await cluster.create(crdGVR, namespace: nil, body: manifest, options: WriteOptions(fieldManager: "yopf"))
+            } catch let e as KubeError where e.code == 409 {
+                continue
+            }
+        }
+    }
+
+    /// Serves the cluster over HTTP for kubectl and writes a kubeconfig for it.
+    static func serve(_ cluster: MemoryCluster, listen: String, kubeconfig: String) async throws -> (DevClusterServer, String) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw ValidationError("--dev-listen must be HOST:PORT, got \(listen)")
+        }
+        let host = String(listen[..<colon])
+        let token = Kubeconfig.randomToken()
+        let server = DevClusterServer(backend: cluster, token: token)
+        let bound = try await server.start(host: host, port: port)
+        let url = "http://\(host):\(bound)"
+        try DevClusterServer.writeKubeconfig(path: kubeconfig, server: url, token: token)
+        return (server, url)
+    }
+}
