@@ -6,11 +6,14 @@ import YAMLLoader
 struct Node {
     var value: JSON
     var path: [PathComponent]
+    /// Keys of `value` that the document spells differently (see `SpecReader.restoringOnKey`):
+    /// key in `value` → key in the document, for paths that find the source position.
+    var aliases: [String: String] = [:]
 
     /// The member `key` of this object node, nil when absent (or not an object).
     subscript(key: String) -> Node? {
         guard let member = value[key] else { return nil }
-        return Node(value: member, path: path + [.key(key)])
+        return Node(value: member, path: path + [.key(aliases[key] ?? key)])
     }
 
     /// The items of this array node (empty when not an array).
@@ -22,7 +25,7 @@ struct Node {
     /// The members of this object node in file order (empty when not an object).
     var members: [(key: String, node: Node)] {
         guard case .object(let object) = value else { return [] }
-        return object.map { ($0.key, Node(value: $0.value, path: path + [.key($0.key)])) }
+        return object.map { ($0.key, Node(value: $0.value, path: path + [.key(aliases[$0.key] ?? $0.key)])) }
     }
 
     /// How messages name this node: its key with the indexes after it, e.g. `command[1]`,

@@ -25,6 +25,17 @@ struct SourceText {
         return lines[number - 1]
     }
 
+    /// The letters and digits written at `position` (e.g. a plain key as typed).
+    func word(at position: SourcePosition) -> String {
+        guard let line = line(position.line), position.column >= 1, position.column <= line.count else { return "" }
+        var word = ""
+        for scalar in line[(position.column - 1)...] {
+            guard scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) else { break }
+            word.unicodeScalars.append(scalar)
+        }
+        return word
+    }
+
     /// Where the character at `offset` (in Unicode scalars) of a scalar's value was
     /// written, given where the scalar starts and its style. Walks the source alongside the
     /// value (quotes, escapes, line folding, block indentation); when the two stop

@@ -35,6 +35,7 @@ extension SpecReader {
     }
 
     func readHandler(_ node: Node) -> HandlerSpec? {
+        let node = restoringOnKey(node)
         guard let handler = object(node, in: "handler", known: Schema.handler, required: ["id", "on"]) else { return nil }
         let id = identifier(handler["id"], what: "handler id")
         let on = enumeration(handler["on"], HandlerEvent.self)
@@ -117,6 +118,22 @@ extension SpecReader {
             id: id, on: on, field: field, when: when, retries: retries, backoff: backoff ?? BackoffSpec(),
             timeout: timeout, interval: interval, initialDelay: initialDelay, serviceAccount: serviceAccount,
             steps: steps, result: result, line: start.line, column: start.column)
+    }
+
+    /// YAML 1.1, which the loader follows because kubectl does, reads the key `on` as the
+    /// boolean true, so `on: create` arrives as `"true": create`. When the source says
+    /// `on`, take the key back (its path still names the document's key, for positions).
+    private func restoringOnKey(_ node: Node) -> Node {
+        guard case .object(let members) = node.value, members["true"] != nil, members["on"] == nil,
+            let keyPosition = document.node(at: node.path + [.key("true")])?.keyPosition,
+            ["on", "On", "ON"].contains(text.word(at: keyPosition))
+        else { return node }
+        var renamed = members
+        renamed.removeAll()
+        for (key, value) in members { renamed[key == "true" ? "on" : key] = value }
+        var restored = Node(value: .object(renamed), path: node.path)
+        restored.aliases = ["on": "true"]
+        return restored
     }
 
     /// `spec.password` (a leading `.` is allowed, as in jq).
