@@ -219,4 +219,19 @@ import Testing
         emptied.set([], at: ["metadata", "managedFields"])
         #expect(entries(ManagedFields.recordUpdate(old: created, new: emptied, manager: "x", subresource: nil, now: t2)).count == 1)
     }
+
+    @Test func associativeListItemsNeedTheirKeysOnce() throws {
+        var missing = try JSON.parse(deployment)
+        missing.set([["image": "x"]], at: ["spec", "template", "spec", "containers"])
+        let error = #expect(throws: PatchError.self) {
+            try ManagedFields.apply(config: missing, to: nil, manager: "kubectl", force: false, subresource: nil, now: t1)
+        }
+        #expect(error?.message == #"failed to create typed patch object (apps/v1, Kind=Deployment): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn't have default value)"#)
+        var twice = try JSON.parse(deployment)
+        twice.set([["name": "a"], ["name": "a"]], at: ["spec", "template", "spec", "containers"])
+        let duplicate = #expect(throws: PatchError.self) {
+            try ManagedFields.apply(config: twice, to: nil, manager: "kubectl", force: false, subresource: nil, now: t1)
+        }
+        #expect(duplicate?.message.hasSuffix(#".spec.template.spec.containers: duplicate entries for key [name="a"]"#) == true)
+    }
 }

@@ -30,6 +30,7 @@ enum ManagedFields {
         let kind = GroupVersionKind(apiVersion: apiVersion, kind: config["kind"]?.string ?? live?["kind"]?.string ?? "")
         let builder = FieldSetBuilder(lists: lists ?? .forKind(kind))
         let applied = appliedConfiguration(config)
+        try ApplyConfigurationCheck(lists: builder.lists, kind: kind).check(applied)
         let appliedFields = FieldSetBuilder.withoutSystemFields(builder.fields(of: applied))
 
         let liveObject = live.map(withoutManagedFields) ?? .emptyObject
