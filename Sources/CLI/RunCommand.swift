@@ -152,11 +152,7 @@ enum EmbeddedCluster {
     /// Creates the CRDs the operators declare (`crd:` in the operator file).
     static func installCRDs(of operators: [LoadedOperator], into cluster: MemoryCluster, logger: Logger) async throws {
         for op in operators {
-            let manifest: JSON
-            switch op.spec.crd {
-            case .file(_, let m)?: manifest = m
-            case .inline(let m)?: manifest = m
-            case nil:
+            guard let manifest = op.spec.crdManifest() else {
                 logger.warning("the operator declares no crd:, so the embedded cluster cannot serve its resource unless you apply the CRD", metadata: ["operator": .string(op.spec.name)])
                 continue
             }

@@ -158,7 +158,16 @@ struct StreamLoader {
         if style == .plain, tag == nil, value == "<<", let top = stack.last, top.isMapping, top.pendingKey == nil {
             isMergeKey = true
         }
-        let json = try ScalarValue.json(value, tag: tag, plain: style == .plain, file: file, at: at)
+        // A plain mapping key stays the text it is written as: `on:` is the key "on", not
+        // YAML 1.1's boolean true (go-yaml would make it "true", which breaks `on:` in
+        // operator files and `y`/`no` keys in ConfigMap data). Values are resolved as kubectl does.
+        let isKey = stack.last.map { $0.isMapping && $0.pendingKey == nil } ?? false
+        let json: JSON
+        if isKey, style == .plain, tag == nil, !value.isEmpty {
+            json = .string(value)
+        } else {
+            json = try ScalarValue.json(value, tag: tag, plain: style == .plain, file: file, at: at)
+        }
         let tree = NodeTree(position: at, style: style, children: .none)
         if let anchor { anchors[anchor] = Anchored(value: json, tree: tree, count: 1) }
         try complete(json, tree, count: 1, at: at, isMergeKey: isMergeKey)
