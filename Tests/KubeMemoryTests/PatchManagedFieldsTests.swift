@@ -234,4 +234,19 @@ import Testing
         }
         #expect(duplicate?.message.hasSuffix(#".spec.template.spec.containers: duplicate entries for key [name="a"]"#) == true)
     }
+
+    @Test func createOwnsAddedMapsButNotTheStructsOfBuiltInKinds() throws {
+        let created = ManagedFields.recordUpdate(old: nil, new: try JSON.parse(deployment), manager: "kubectl-create", subresource: nil, now: t1)
+        let fields = try #require(entry(created, "kubectl-create")?["fieldsV1"])
+        #expect(fields["f:spec"]?["."] == nil)
+        #expect(fields.value(at: ["f:spec", "f:template", "f:metadata"])?["."] == nil)
+        #expect(fields.value(at: ["f:spec", "f:template", "f:metadata", "f:labels", "."]) == [:])
+        #expect(fields.value(at: ["f:spec", "f:selector"]) == [:], "the label selector is atomic")
+        let service = try JSON.parse(#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"selector":{"app":"web"}}}"#)
+        let serviceFields = try #require(entry(ManagedFields.recordUpdate(old: nil, new: service, manager: "m", subresource: nil, now: t1), "m")?["fieldsV1"])
+        #expect(serviceFields == (try JSON.parse(#"{"f:spec":{"f:selector":{".":{},"f:app":{}}}}"#)), "a Service's selector is a plain map")
+        let custom = try JSON.parse(#"{"apiVersion":"x.example.com/v1","kind":"Thing","metadata":{"name":"t"},"spec":{"size":1}}"#)
+        let customFields = try #require(entry(ManagedFields.recordUpdate(old: nil, new: custom, manager: "m", subresource: nil, now: t1), "m")?["fieldsV1"])
+        #expect(customFields == (try JSON.parse(#"{"f:spec":{".":{},"f:size":{}}}"#)))
+    }
 }

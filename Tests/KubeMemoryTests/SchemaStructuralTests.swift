@@ -151,6 +151,9 @@ import Testing
         #expect(schema.listType(at: ["spec", "image"]) == nil)
         #expect(ListSemantics.schema(schema).listType(at: ["metadata", "finalizers"]) == .set)
         #expect(ListSemantics.schema(schema).listType(at: ["spec", "nothing"]) == .atomic)
+        #expect(ListSemantics.schema(schema).isAtomicMap(at: ["spec", "storage"]) == false)
+        let atomic = StructuralSchema(["type": "object", "properties": ["spec": ["type": "object", "x-kubernetes-map-type": "atomic"]]])
+        #expect(ListSemantics.schema(atomic).isAtomicMap(at: ["spec"]))
     }
 
     @Test func anUnusableSchemaAcceptsEverything() throws {

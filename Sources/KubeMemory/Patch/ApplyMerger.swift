@@ -9,7 +9,7 @@ struct ApplyMerger {
     func merge(_ config: JSON, into live: JSON?, path: [String]) -> JSON {
         switch config {
         case .object(let members):
-            guard case .object(var result)? = live else { return config }
+            guard case .object(var result)? = live, !lists.isAtomicMap(at: path) else { return config }
             for (key, value) in members {
                 result[key] = merge(value, into: result[key], path: path + [key])
             }

@@ -8,12 +8,13 @@ import JSONValue
 struct FieldSetBuilder {
     let lists: ListSemantics
 
-    /// Maps whose members are free-form keys. When an update creates one, its own path is
-    /// owned too (`".": {}` under `f:labels`), as kube-apiserver records it; objects with
-    /// a fixed set of fields (`spec`, `template`) are not.
-    static let keyedMaps: Set<String> = [
-        "labels", "annotations", "data", "binaryData", "stringData", "matchLabels", "nodeSelector",
-        "limits", "requests", "capacity", "allocatable",
+    /// Object members of built-in kinds that Go declares as plain (non-pointer) structs.
+    /// kube-apiserver diffs an update against typed objects in which these always exist
+    /// (empty), so an update never "adds" them and never owns their own path; members that
+    /// are maps or pointers do get added, and their path is owned too (`".": {}` under
+    /// `f:labels`). Custom resources are untyped: every added object member is owned.
+    static let builtInValueStructs: Set<String> = [
+        "metadata", "spec", "status", "template", "strategy", "updateStrategy", "jobTemplate", "resources", "loadBalancer",
     ]
 
     /// Every field of `value`: the field set a server-side apply configuration owns.
@@ -31,6 +32,7 @@ struct FieldSetBuilder {
         if let old, old == new { return nil }
         switch new {
         case .object(let members) where !members.isEmpty:
+            if lists.isAtomicMap(at: path) { return .leaf }
             let oldMembers = old?.object
             var node = FieldSet()
             for (name, value) in members {
@@ -38,7 +40,8 @@ struct FieldSetBuilder {
                     node.children[FieldPath.field(name)] = child
                 }
             }
-            if markNewMaps, oldMembers == nil, let name = path.last, Self.keyedMaps.contains(name) {
+            if markNewMaps, oldMembers == nil, let name = path.last,
+               !(lists.isBuiltIn && Self.builtInValueStructs.contains(name)) {
                 node.isMember = true
             }
             return node.isEmpty ? nil : node

@@ -17,7 +17,8 @@ enum ListType: Equatable, Sendable {
 /// `spec.template.spec.containers.env` is `["spec", "template", "spec", "containers", "env"]`.
 struct ListSemantics: Sendable {
     private enum Source: Sendable {
-        case builtIn
+        /// A built-in kind, by name (a few paths differ between kinds).
+        case builtIn(kind: String)
         case schema(StructuralSchema)
         case objectMetaOnly
     }
@@ -27,14 +28,18 @@ struct ListSemantics: Sendable {
     /// Built-in kinds use the table; other kinds (custom resources without a known schema)
     /// treat every list as atomic, as kube-apiserver does, except those of `metadata`.
     static func forKind(_ kind: GroupVersionKind) -> ListSemantics {
-        ListSemantics(source: isBuiltInGroup(kind.group) ? .builtIn : .objectMetaOnly)
+        ListSemantics(source: isBuiltInGroup(kind.group) ? .builtIn(kind: kind.kind) : .objectMetaOnly)
     }
 
     /// A custom resource's lists as its schema declares them.
     static func schema(_ schema: StructuralSchema) -> ListSemantics { ListSemantics(source: .schema(schema)) }
 
-    /// Lists as a built-in kind's Go types declare them.
-    static let builtIn = ListSemantics(source: .builtIn)
+
+    /// Whether the object is of a built-in kind (typed Go structs behind it).
+    var isBuiltIn: Bool {
+        if case .builtIn = source { return true }
+        return false
+    }
 
     func listType(at path: [String]) -> ListType {
         if let meta = Self.objectMetaListType(path) { return meta }
@@ -42,6 +47,28 @@ struct ListSemantics: Sendable {
         case .builtIn: return Self.builtInListType(path)
         case .schema(let schema): return schema.listType(at: path) ?? .atomic
         case .objectMetaOnly: return .atomic
+        }
+    }
+
+    /// Whether the object at `path` is owned and replaced whole by server-side apply
+    /// (`+structType=atomic` label selectors, `x-kubernetes-map-type: atomic`).
+    func isAtomicMap(at path: [String]) -> Bool {
+        guard let name = path.last else { return false }
+        switch source {
+        case .builtIn(let kind):
+            switch name {
+            case "selector":
+                // A Service's and a ReplicationController's selectors are plain label maps.
+                return kind != "Service" && kind != "ReplicationController"
+            case "podSelector", "namespaceSelector", "labelSelector":
+                return true
+            default:
+                return false
+            }
+        case .schema(let schema):
+            return schema.schema(at: path)?.node["x-kubernetes-map-type"]?.string == "atomic"
+        case .objectMetaOnly:
+            return false
         }
     }
 
