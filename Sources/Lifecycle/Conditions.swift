@@ -14,6 +14,18 @@ public struct Condition: Sendable, Equatable {
         self.reason = reason
         self.message = message
     }
+
+    /// A condition written by a handler: `{type, status, reason?, message?}`.
+    public init?(json: JSON) {
+        guard let type = json["type"]?.string, !type.isEmpty else { return nil }
+        let status: Status
+        switch json["status"] {
+        case .bool(true)?, .string("True")?: status = .true
+        case .bool(false)?, .string("False")?: status = .false
+        default: status = .unknown
+        }
+        self.init(type, status, reason: Conditions.reason(json["reason"]?.string ?? "Set"), message: json["message"]?.string ?? "")
+    }
 }
 
 /// Merges conditions into `status.conditions` following the API conventions:

@@ -404,10 +404,16 @@ public final class ObjectProcessor: Sendable {
     /// One status write: progress and diff base, results and `status` step fields, conditions.
     func writeStatus(_ object: inout JSON, state: ObjectState, extra: JSON, conditions: [Condition]) async throws {
         let current = object["status"] ?? [:]
+        // Conditions a `status` step sets are merged by type after yopf's own, so a
+        // handler can own a condition (even Ready) instead of having it replaced.
+        var extra = extra
+        let handlerConditions = (extra["conditions"]?.array ?? []).compactMap(Condition.init(json:))
+        extra["conditions"] = nil
         var desired = current.mergePatched(with: extra)
         desired["yopf"] = state.json
-        if !conditions.isEmpty {
-            desired["conditions"] = Conditions.merge(conditions, into: current["conditions"], generation: object["metadata"]?["generation"]?.int, now: Timestamp.now())
+        let all = conditions.filter { c in !handlerConditions.contains { $0.type == c.type } } + handlerConditions
+        if !all.isEmpty {
+            desired["conditions"] = Conditions.merge(all, into: current["conditions"], generation: object["metadata"]?["generation"]?.int, now: Timestamp.now())
         }
         let patch = current.mergePatch(to: desired)
         if patch.object?.isEmpty ?? true { return }
