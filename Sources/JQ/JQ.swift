@@ -2,6 +2,19 @@ import CPSL
 import Glibc
 
 /// Entry points of the JQ module that need no compiled program.
+///
+/// How yopf runs jq (libjq 1.6), for expression authors:
+/// - `.` is the input the runtime passes; the variables are `standardVariables` (or the
+///   program's own list); the prelude's helpers are listed on `Prelude`.
+/// - `input`/`inputs`: there are no further inputs (`input` fails, `[inputs]` is `[]`).
+/// - `debug` writes `["DEBUG:", value]` to stderr, like the jq command line.
+/// - `$ENV` and `env` are the operator process's environment (as in jq).
+/// - `$__loc__` gives the line in yopf's generated program, not in the expression.
+/// - `halt` ends the outputs; `halt_error` is an evaluation error with its message.
+/// - More than 10,000 outputs is an error (`repeat`, `range(1e9)`); a loop that never
+///   outputs (`until(false; .)`) cannot be interrupted: libjq 1.6 has no way to stop it.
+/// - Results nested deeper than 512 levels are an error.
+/// - `import`/`include` are not available (an expression is not a whole program).
 public enum JQ {
     /// The variables every yopf expression may use (a missing value is null):
     ///
@@ -56,6 +69,9 @@ public enum JQ {
 
     /// `dns_subdomain` of the prelude: any string as a valid RFC 1123 subdomain.
     public static func dnsSubdomain(_ name: String) -> String { DNSName.subdomain(name) }
+
+    /// `sha256` of the prelude: the hex SHA-256 of a string's UTF-8 bytes.
+    public static func sha256Hex(_ text: String) -> String { SHA256.hexDigest(Array(text.utf8)) }
 
     private static func isIPv4(_ host: String) -> Bool {
         var address = in_addr()

@@ -11,10 +11,11 @@ import Synchronization
 /// `maxWorkers`; the first reuses the state compiled when the program was checked. A task
 /// that finds every worker busy waits in line (FIFO) for the next one to be released.
 ///
-/// Measured on the 2-core development machine (debug build, 2026-11-24): creating a
-/// program of 50 expressions ≈ 40 ms (one libjq compile, prelude included), one
-/// expression alone ≈ 15 ms; an evaluation through the pool ≈ 10 µs for a small object
-/// (conversion of the input to `jv` and back included).
+/// Measured once by hand (release build, 2-core machine with a load average of ~10 from
+/// other builds, 2026-11-24): a `JQProgram` of 50 expressions ≈ 50 ms (one libjq compile,
+/// prelude included), of one expression ≈ 30 ms; an evaluation through the pool ≈ 25 µs
+/// for a small object, converting input and output included; `registered_domain` ≈ 26 µs.
+/// Expect about a third of that on an idle machine (DESIGN §5: 14 ms, 38 ms, 5 µs).
 public final class JQPool: Sendable {
     public let program: JQProgram
     public let maxWorkers: Int
