@@ -9,6 +9,7 @@ import Logging
 import Ops
 import Platform
 import Spec
+import YAMLLoader
 
 /// `yopf run DIR…`: runs operators against the configured cluster, or against an
 /// embedded in-memory cluster when none is configured.
@@ -59,12 +60,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("dev-kubeconfig"), help: "Embedded cluster only: where to write its kubeconfig.")
     var devKubeconfig: String = "yopf-dev.kubeconfig"
 
+    @Option(name: .customLong("dev-apply"), help: "Embedded cluster only: create the objects in this YAML file before the operators start (repeatable), e.g. CRDs the handlers use and sample resources.")
+    var devApply: [String] = []
+
     @Option(name: .customLong("shutdown-grace"), help: "Seconds a running step may take to finish after SIGTERM.")
     var shutdownGrace: Int = 25
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one operator folder or file") }
         if allNamespaces && !namespaces.isEmpty { throw ValidationError("use either -n/--namespace or -A/--all-namespaces") }
+        if !devApply.isEmpty && KubeConfig.isConfigured(explicitPath: kubeconfig) {
+            throw ValidationError("--dev-apply is for the embedded cluster only; a cluster is configured (use kubectl apply there)")
+        }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
     }
@@ -93,6 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             let cluster = MemoryCluster()
             try await EmbeddedCluster.installCRDs(of: operators, into: cluster, logger: logger)
+            for file in devApply { try await EmbeddedCluster.create(file: file, in: cluster, logger: logger) }
             let (server, url) = try await EmbeddedCluster.serve(cluster, listen: devListen, kubeconfig: devKubeconfig)
             embedded = server
             api = cluster
@@ -160,6 +168,31 @@ enum EmbeddedCluster {
                 _ = try await cluster.create(crdGVR, namespace: nil, body: manifest, options: WriteOptions(fieldManager: "yopf"))
             } catch let e as KubeError where e.code == 409 {
                 continue
+            }
+        }
+    }
+
+    /// Creates every object of a YAML file (CRDs first, so that their resources exist).
+    static func create(file: String, in cluster: MemoryCluster, logger: Logger) async throws {
+        let documents: [YAMLDocument]
+        do { documents = try YAML.loadFile(atPath: file) } catch {
+            throw ValidationError("--dev-apply: \(error)")
+        }
+        let objects = documents.map(\.value).filter { !$0.isNull }
+        let ordered = objects.filter { $0["kind"]?.string == "CustomResourceDefinition" } + objects.filter { $0["kind"]?.string != "CustomResourceDefinition" }
+        for object in ordered {
+            guard let apiVersion = object["apiVersion"]?.string, let kind = object["kind"]?.string else {
+                throw ValidationError("--dev-apply: \(file): every document needs apiVersion and kind")
+            }
+            guard let info = cluster.resourceInfo(for: GroupVersionKind(apiVersion: apiVersion, kind: kind)) else {
+                throw ValidationError("--dev-apply: \(file): the embedded cluster serves no \(apiVersion) \(kind)")
+            }
+            let namespace = info.namespaced ? (object["metadata"]?["namespace"]?.string ?? "default") : nil
+            do {
+                _ = try await cluster.create(info.gvr, namespace: namespace, body: object, options: WriteOptions(fieldManager: "yopf"))
+                logger.info("created", metadata: ["object": .string("\(kind)/\(object["metadata"]?["name"]?.string ?? "")"), "from": .string(file)])
+            } catch let e as KubeError {
+                throw ValidationError("--dev-apply: \(file): \(kind) \(object["metadata"]?["name"]?.string ?? ""): \(e.message)")
             }
         }
     }

@@ -50,6 +50,9 @@ public final class ObjectProcessor: Sendable {
     let logger: Logger
     let fieldManager: String
     let counters: HandlerCounters
+    /// Condition types that handlers set through `status` steps: yopf leaves them to
+    /// the handlers (a timer that reports readiness owns `Ready`).
+    let handlerConditionTypes: Set<String>
     /// Objects already considered in this process (resume runs once per object per process).
     private let resumed = Mutex<Set<String>>([])
     /// The resourceVersion of our last write per object: an event older than it is stale.
@@ -65,6 +68,20 @@ public final class ObjectProcessor: Sendable {
         self.logger = logger
         self.fieldManager = "yopf"
         self.counters = counters
+        self.handlerConditionTypes = Self.conditionTypesSetByHandlers(spec.spec)
+    }
+
+    static func conditionTypesSetByHandlers(_ spec: OperatorSpec) -> Set<String> {
+        var types: Set<String> = []
+        for h in spec.handlers {
+            for step in h.steps {
+                guard case .status(let action) = step.action else { continue }
+                for c in action.patch.value["conditions"]?.array ?? [] {
+                    if let t = c["type"]?.string, !t.contains("${{") { types.insert(t) }
+                }
+            }
+        }
+        return types
     }
 
     var finalizer: String { spec.spec.settings.finalizer }
@@ -409,9 +426,13 @@ public final class ObjectProcessor: Sendable {
         var extra = extra
         let handlerConditions = (extra["conditions"]?.array ?? []).compactMap(Condition.init(json:))
         extra["conditions"] = nil
-        var desired = current.mergePatched(with: extra)
+        // Top-level status fields a handler sets are replaced whole, not deep-merged, so
+        // that a summary which loses an entry loses it in the status too.
+        var desired = current
+        for (key, value) in extra.object ?? [:] { desired[key] = value.isNull ? nil : value }
         desired["yopf"] = state.json
-        let all = conditions.filter { c in !handlerConditions.contains { $0.type == c.type } } + handlerConditions
+        let own = conditions.filter { c in !handlerConditionTypes.contains(c.type) && !handlerConditions.contains { $0.type == c.type } }
+        let all = own + handlerConditions
         if !all.isEmpty {
             desired["conditions"] = Conditions.merge(all, into: current["conditions"], generation: object["metadata"]?["generation"]?.int, now: Timestamp.now())
         }
