@@ -86,6 +86,7 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Cache-Control", value: "no-cache, private")
         if !keepAlive { headers.add(name: "Connection", value: "close") }
+        if let seconds = response.retryAfterSeconds { headers.add(name: "Retry-After", value: String(seconds)) }
         do {
             switch response {
             case .full(let status, _, let body):

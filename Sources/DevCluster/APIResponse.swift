@@ -34,6 +34,12 @@ public enum APIResponse: Sendable {
         return []
     }
 
+    /// Seconds for a `Retry-After` header: a 429 `Status` carries them in its details.
+    public var retryAfterSeconds: Int? {
+        guard case .full(429, _, let body) = self, let status = try? JSON.parse(body) else { return nil }
+        return status["details"]?["retryAfterSeconds"]?.int
+    }
+
     public var contentType: String {
         switch self {
         case .full(_, let c, _), .stream(_, let c, _): return c

@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import YAMLLoader
 
 /// Request bodies: JSON, or YAML for `application/yaml` and server-side apply.
 enum BodyDecoder {
@@ -27,10 +28,24 @@ enum BodyDecoder {
     static func decode(_ r: APIRequest, what: String) throws(KubeError) -> JSON {
         let text = r.bodyText
         guard !text.trimmingSpaces().isEmpty else { throw .badRequest("\(what) is missing: the request body is empty") }
+        let jsonError: any Error
         do {
             return try JSON.parse(text)
         } catch {
-            throw .badRequest("\(what) is not valid JSON (YAML bodies are not supported yet): \(error)")
+            jsonError = error
         }
+        if text.trimmingSpaces().hasPrefix("{") || text.trimmingSpaces().hasPrefix("[") {
+            throw .badRequest("\(what) is not valid JSON: \(jsonError)")
+        }
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAML.load(text, file: "request body")
+        } catch {
+            throw .badRequest("\(what) is neither JSON nor YAML: \(error)")
+        }
+        guard documents.count == 1, let document = documents.first else {
+            throw .badRequest("\(what) must be exactly one YAML document, got \(documents.count)")
+        }
+        return document.value
     }
 }

@@ -1,0 +1,74 @@
+import ArgumentParser
+import DevCluster
+import JSONValue
+import KubeMemory
+import YAMLLoader
+
+/// `yopf dev-cluster`: the in-memory API server on loopback, for kubectl and `yopf run`.
+struct DevClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev-cluster",
+        abstract: "Serve an in-memory Kubernetes API server over HTTP on loopback.",
+        discussion: """
+            Serves until SIGTERM or SIGINT, then exits 0. Point kubectl at it with the \
+            kubeconfig written by --write-kubeconfig: kubectl --kubeconfig FILE get pods
+            """)
+
+    @Option(help: "Where to listen, HOST:PORT (port 0 picks a free port).")
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(name: .customLong("write-kubeconfig"), help: "Write a kubeconfig for this server to FILE.")
+    var writeKubeconfig: String?
+
+    @Option(help: "Fault rules to inject (JSON or YAML: {\"faults\": [{\"verb\": \"patch\", \"error\": {\"code\": 429}}]}).")
+    var faults: String?
+
+    @Option(name: .customLong("watch-history"), help: "How many recent changes watches can resume from.")
+    var watchHistory: Int = 10_000
+
+    @Flag(help: "Log every request (method, path, code, duration) to stderr.")
+    var verbose = false
+
+    func validate() throws {
+        _ = try endpoint()
+        guard watchHistory > 0 else { throw ValidationError("--watch-history must be at least 1, got \(watchHistory)") }
+    }
+
+    /// Splits HOST:PORT; `[::1]:8080` works too.
+    func endpoint() throws -> (host: String, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen must be HOST:PORT with a port from 0 to 65535, got \"\(listen)\"")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen needs a host, e.g. 127.0.0.1:\(port)") }
+        return (host, port)
+    }
+
+    func run() async throws {
+        let (host, requestedPort) = try endpoint()
+        let cluster = MemoryCluster(configuration: .init(historySize: watchHistory))
+        if let faults {
+            let documents: [YAMLDocument]
+            do { documents = try YAML.loadFile(atPath: faults) } catch {
+                throw ValidationError("cannot read the faults file: \(error)")
+            }
+            do {
+                for document in documents { try cluster.addFaults(from: document.value) }
+            } catch {
+                throw ValidationError("\(faults): \(error)")
+            }
+        }
+        let token = Kubeconfig.randomToken()
+        let server = DevClusterServer(backend: cluster, token: token, verbose: verbose)
+        let port = try await server.start(host: host, port: requestedPort)
+        let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        if let writeKubeconfig {
+            try DevClusterServer.writeKubeconfig(path: writeKubeconfig, server: url, token: token)
+        }
+        RequestLog.write("yopf dev-cluster: serving on \(url)\(writeKubeconfig.map { ", kubeconfig \($0)" } ?? "")\n")
+        let signal = await ShutdownSignal.wait()
+        RequestLog.write("yopf dev-cluster: signal \(signal), shutting down\n")
+        try await server.stop()
+    }
+}

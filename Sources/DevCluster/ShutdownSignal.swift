@@ -1,0 +1,35 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Waits for SIGTERM or SIGINT, so a long-running command can shut down cleanly and
+/// exit 0 instead of dying on the default signal action.
+public enum ShutdownSignal {
+    /// Returns the signal number once one of `signals` arrives. Their default action is
+    /// turned off for the rest of the process.
+    public static func wait(for signals: [Int32] = [SIGTERM, SIGINT]) async -> Int32 {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let queue = DispatchQueue(label: "yopf.shutdown-signal")
+            // Sources and the one-shot flag live on `queue` only, so no lock is needed.
+            queue.async {
+                var sources: [any DispatchSourceSignal] = []
+                var fired = false
+                for number in signals {
+                    signal(number, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                    source.setEventHandler {
+                        guard !fired else { return }
+                        fired = true
+                        for s in sources { s.cancel() }
+                        continuation.resume(returning: number)
+                    }
+                    source.resume()
+                    sources.append(source)
+                }
+            }
+        }
+    }
+}

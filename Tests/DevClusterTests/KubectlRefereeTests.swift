@@ -1,0 +1,58 @@
+import DevCluster
+import Foundation
+import KubeMemory
+import Testing
+
+/// kubectl, the real client, against the dev-cluster: each flow of kubectl-referee.sh runs
+/// against a fresh in-process server on an ephemeral port. Skipped without kubectl.
+@Suite(.enabled(if: Kubectl.path != nil, "kubectl is not installed (looked in PATH and /usr/bin)"))
+struct KubectlRefereeTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("kubectl-referee.sh").path
+
+    @Test(arguments: ["crd", "crud", "patch", "apply", "server-side-apply", "status", "scale", "finalizer", "watch", "gc"])
+    func flow(_ name: String) async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("yopf-referee-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let server = DevClusterServer(backend: MemoryCluster(), token: "referee-token")
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        let kubeconfig = work.appendingPathComponent("kubeconfig").path
+        try DevClusterServer.writeKubeconfig(path: kubeconfig, server: "http://127.0.0.1:\(port)", token: "referee-token")
+
+        let (status, output) = try await Self.run(["/bin/bash", Self.script, name, work.path], kubeconfig: kubeconfig)
+        try await server.stop()
+        #expect(status == 0, "kubectl-referee.sh \(name) failed:\n\(output)")
+        #expect(output.contains("PASS \(name)"), "\(output)")
+    }
+
+    /// Runs the script to completion off the cooperative pool, returning its exit status and output.
+    static func run(_ arguments: [String], kubeconfig: String) async throws -> (Int32, String) {
+        try await withCheckedThrowingContinuation { continuation in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            var environment = ProcessInfo.processInfo.environment
+            environment["KUBECONFIG"] = kubeconfig
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            process.standardInput = FileHandle.nullDevice
+            do { try process.run() } catch { continuation.resume(throwing: error); return }
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            }
+        }
+    }
+}
+
+/// Where kubectl is, if anywhere.
+enum Kubectl {
+    static let path: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let candidates = path.split(separator: ":").map { "\($0)/kubectl" } + ["/usr/bin/kubectl"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+}
