@@ -9,11 +9,14 @@ struct Node {
     /// Keys of `value` that the document spells differently (see `SpecReader.restoringOnKey`):
     /// key in `value` → key in the document, for paths that find the source position.
     var aliases: [String: String] = [:]
+    /// The key messages call this node by, when the document's key differs (an alias).
+    var labelKey: String?
 
     /// The member `key` of this object node, nil when absent (or not an object).
     subscript(key: String) -> Node? {
         guard let member = value[key] else { return nil }
-        return Node(value: member, path: path + [.key(aliases[key] ?? key)])
+        guard let alias = aliases[key] else { return Node(value: member, path: path + [.key(key)]) }
+        return Node(value: member, path: path + [.key(alias)], labelKey: key)
     }
 
     /// The items of this array node (empty when not an array).
@@ -25,12 +28,13 @@ struct Node {
     /// The members of this object node in file order (empty when not an object).
     var members: [(key: String, node: Node)] {
         guard case .object(let object) = value else { return [] }
-        return object.map { ($0.key, Node(value: $0.value, path: path + [.key(aliases[$0.key] ?? $0.key)])) }
+        return object.compactMap { member in self[member.key].map { (member.key, $0) } }
     }
 
     /// How messages name this node: its key with the indexes after it, e.g. `command[1]`,
     /// `steps[2]`.
     var label: String {
+        if let labelKey { return labelKey }
         var suffix = ""
         for component in path.reversed() {
             switch component {

@@ -82,7 +82,7 @@ extension SpecReader {
 
     private func readStdin(_ node: Node) -> StreamAction.Source? {
         guard let stdin = object(node, in: "stdin", known: Schema.stdin) else { return nil }
-        let given = Schema.stdin.filter { stdin[$0] != nil }
+        let given = stdin.members.map(\.key).filter { Schema.stdin.contains($0) }
         guard given.count == 1, let key = given.first, let value = stdin[key] else {
             if given.isEmpty {
                 report("stdin needs one source: \(Schema.stdin.joined(separator: ", "))", at: stdin)

@@ -19,15 +19,19 @@ extension SpecReader {
         var firstLine: [String: Int] = [:]
         var valid = true
         for item in node.items {
+            // Ids are compared as written, so that a duplicate is found even in a handler
+            // with other problems.
+            if let idNode = item["id"], let id = idNode.value.string {
+                if let line = firstLine[id] {
+                    report("duplicate handler id \"\(id)\" (first defined at line \(line))", at: idNode)
+                    valid = false
+                } else {
+                    firstLine[id] = position(of: idNode.path).line
+                }
+            }
             guard let handler = readHandler(item) else {
                 valid = false
                 continue
-            }
-            if let line = firstLine[handler.id] {
-                report("duplicate handler id \"\(handler.id)\" (first defined at line \(line))", at: item["id"] ?? item)
-                valid = false
-            } else {
-                firstLine[handler.id] = position(of: item.path + [.key("id")]).line
             }
             handlers.append(handler)
         }
@@ -70,28 +74,27 @@ extension SpecReader {
 
         var steps: [StepSpec] = []
         var stepExpressions: [Range<Int>] = []
+        var stepNames: [String?] = []
         var stepsValid = true
         if let list = handler["steps"] {
             if case .array = list.value {
+                // Names are taken as written, so that duplicates and `$steps` references are
+                // checked even around steps with other problems.
+                stepNames = list.items.map { $0["name"]?.value.string }
                 var firstLine: [String: Int] = [:]
                 for (index, item) in list.items.enumerated() {
-                    let start = context.expressions.count
-                    guard let step = readStep(item, index: index, handler: what) else {
-                        stepExpressions.append(start..<context.expressions.count)
-                        stepsValid = false
-                        continue
-                    }
-                    stepExpressions.append(start..<context.expressions.count)
-                    if let name = step.name {
+                    if let nameNode = item["name"], let name = nameNode.value.string {
                         if let line = firstLine[name] {
-                            report("duplicate step name \"\(name)\" in \(what) (first used at line \(line))",
-                                at: item["name"] ?? item)
+                            report("duplicate step name \"\(name)\" in \(what) (first used at line \(line))", at: nameNode)
                             stepsValid = false
                         } else {
-                            firstLine[name] = step.line
+                            firstLine[name] = position(of: nameNode.path).line
                         }
                     }
-                    steps.append(step)
+                    let start = context.expressions.count
+                    let step = readStep(item, index: index, handler: what)
+                    stepExpressions.append(start..<context.expressions.count)
+                    if let step { steps.append(step) } else { stepsValid = false }
                 }
             } else {
                 reportType(list, expected: "a list of steps")
@@ -102,14 +105,12 @@ extension SpecReader {
         let result = expression(handler["result"], role: "result")
 
         // `$steps.NAME` may only name a step that ran before the expression is evaluated.
-        if stepsValid {
-            let names = steps.map(\.name)
-            checkStepReferences(in: expressionsBefore..<expressionsBeforeSteps, available: 0, names: names, handler: what)
-            for (index, range) in stepExpressions.enumerated() {
-                checkStepReferences(in: range, available: index, names: names, handler: what)
-            }
-            checkStepReferences(in: resultStart..<context.expressions.count, available: names.count, names: names, handler: what)
+        checkStepReferences(in: expressionsBefore..<expressionsBeforeSteps, available: 0, names: stepNames, handler: what)
+        for (index, range) in stepExpressions.enumerated() {
+            checkStepReferences(in: range, available: index, names: stepNames, handler: what)
         }
+        checkStepReferences(in: resultStart..<context.expressions.count, available: stepNames.count, names: stepNames,
+            handler: what)
 
         guard let id, let on, stepsValid else { return nil }
         if handler["field"] != nil && field == nil { return nil }

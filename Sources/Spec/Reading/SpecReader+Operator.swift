@@ -128,7 +128,7 @@ extension SpecReader {
                 report("scope: invalid value \"\(text)\" (expected one of: Namespaced, Cluster)"
                     + Suggestion.hint(for: text, among: ["Namespaced", "Cluster"]), at: scope)
             }
-            if let names = crd["names"] { object(names, in: "crd names", known: ["kind", "listKind", "singular", "shortNames", "categories"]) }
+            if let names = crd["names"] { object(names, in: "crd names", known: ["kind", "plural", "listKind", "singular", "shortNames", "categories"]) }
             if let versions = crd["versions"] {
                 if case .array(let items) = versions.value, !items.isEmpty {
                     for item in versions.items {
