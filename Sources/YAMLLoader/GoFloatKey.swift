@@ -1,8 +1,9 @@
 /// The text a float mapping key becomes, as sigs.k8s.io/yaml writes it:
 /// Go's `strconv.FormatFloat(key, 'g', -1, 32)` (shortest digits of the value as a 32-bit
 /// float, exponent form when the exponent is below -4 or at least 6), with
-/// `.inf`/`-.inf`/`.nan` for the non-finite values. So `1.5: a` has the key "1.5" and
-/// `1e6: a` the key "1e+06".
+/// `.inf`/`-.inf`/`.nan` for the non-finite values. Used for tagged keys and aliases of
+/// floats (plain keys stay their text): `!!float 1.5: a` has the key "1.5" and
+/// `!!float 1e6: a` the key "1e+06".
 enum GoFloatKey {
     static func format(_ value: Double) -> String {
         if value.isNaN { return ".nan" }

@@ -18,6 +18,9 @@
 /// - `<<` is the merge key;
 /// - everything else, timestamps included, is a string (go-yaml hands timestamps to
 ///   untyped targets as strings).
+/// One deliberate difference from kubectl: a plain mapping key is not resolved at all and
+/// stays its text (`on:` is "on", not "true"; see `StreamLoader.scalar`). Tagged keys and
+/// aliases of typed values are spelled as sigs.k8s.io/yaml does (`GoFloatKey`).
 enum PlainScalar: Equatable {
     case null
     case bool(Bool)

@@ -25,8 +25,9 @@ import Testing
         // Keys are compared by their JSON spelling.
         let typed = try #require(throws: YAMLError.self) { try YAML.load("1: a\n\"1\": b\n") }
         #expect(typed.message == "duplicate key \"1\" (first at line 1)")
-        let bools = try #require(throws: YAMLError.self) { try YAML.load("yes: a\ntrue: b\n") }
+        let bools = try #require(throws: YAMLError.self) { try YAML.load("!!bool yes: a\ntrue: b\n") }
         #expect(bools.position == SourcePosition(line: 2, column: 1))
+        #expect(try YAML.load("yes: a\ntrue: b\n").first?.value == ["yes": "a", "true": "b"])
     }
 
     @Test func complexKeysAreRejected() throws {
@@ -37,8 +38,9 @@ import Testing
         #expect(seqKey.position == SourcePosition(line: 2, column: 3))
         let aliasKey = try #require(throws: YAMLError.self) { try YAML.load("a: &m {k: 1}\n*m : v\n") }
         #expect(aliasKey.position == SourcePosition(line: 2, column: 1))
-        let nullKey = try #require(throws: YAMLError.self) { try YAML.load("~: v\n") }
+        let nullKey = try #require(throws: YAMLError.self) { try YAML.load("n: &n ~\n*n : v\n") }
         #expect(nullKey.message.contains("null mapping key"))
+        #expect(nullKey.position == SourcePosition(line: 2, column: 1))
     }
 
     @Test func deepNestingIsAnErrorNotACrash() throws {

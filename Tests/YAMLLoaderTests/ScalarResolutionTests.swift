@@ -102,30 +102,28 @@ import Testing
         #expect(error.position == SourcePosition(line: 1, column: text.firstIndex(of: " ").map { text.distance(from: text.startIndex, to: $0) + 5 } ?? 0))
     }
 
-    @Test func booleanWordsAreBooleanKeysToo() throws {
-        // As with kubectl: `on:` (GitHub Actions' trap) and `n:` are boolean keys...
-        let doc = try #require(try YAML.load("on: push\nn: 1\n").first)
-        #expect(doc.value == ["true": "push", "false": 1])
-        // ...so `on` and `y` in one mapping are the same key.
-        let error = try #require(throws: YAMLError.self) { try YAML.load("on: push\ny: 2\n") }
-        #expect(error.message == "duplicate key \"true\" (first at line 1)")
+    @Test func plainKeysStayTheirText() throws {
+        // Unlike kubectl, `on:` is the key "on" (operator files use it), and `y`, `no`,
+        // `0x10`, `~` keys in ConfigMap data keep their spelling.
+        let doc = try #require(try YAML.load("on: push\nn: 1\ny: 2\n0x10: hex\n1e6: big\n~: tilde\n.inf: inf\n").first)
+        #expect(doc.value == ["on": "push", "n": 1, "y": 2, "0x10": "hex", "1e6": "big", "~": "tilde", ".inf": "inf"])
     }
 
-    @Test func nonStringKeysBecomeTheirJSONStrings() throws {
+    @Test func typedKeysBecomeTheirJSONStrings() throws {
+        // Tagged keys and aliases of typed values are spelled as sigs.k8s.io/yaml does.
         let doc = try #require(try YAML.load("""
-            1: int
-            0x10: hex
-            yes: bool
-            off: bool2
-            1.5: float
-            1e6: big
-            0.0001: small
-            .inf: inf
+            one: &one 1
+            flag: &flag yes
+            !!int 0x10: hex
+            !!bool yes: bool
+            !!float 1e6: big
+            !!float 0.0001: small
+            *one : alias
             '007': quoted
             """).first)
         #expect(doc.value == [
-            "1": "int", "16": "hex", "true": "bool", "false": "bool2", "1.5": "float", "1e+06": "big",
-            "0.0001": "small", ".inf": "inf", "007": "quoted",
+            "one": 1, "flag": true, "16": "hex", "true": "bool", "1e+06": "big", "0.0001": "small",
+            "1": "alias", "007": "quoted",
         ])
     }
 
