@@ -227,3 +227,12 @@ import Testing
         #expect(Durations.format(.zero) == "0s")
     }
 }
+
+@Suite struct LabelSelectorTests {
+    @Test func readsItsJSONForm() {
+        let json: JSON = ["matchLabels": ["app": "db"], "matchExpressions": [["key": "tier", "operator": "NotIn", "values": ["x"]]]]
+        #expect(LabelSelector(json: json)?.queryString == "app=db,tier notin (x)")
+        #expect(LabelSelector(json: ["matchLabels": ["app": 1]]) == nil)
+        #expect(LabelSelector(json: "app=db") == nil)
+    }
+}
