@@ -64,19 +64,10 @@ public struct Evaluator: Sendable {
         try await value(e, scope).isTruthy
     }
 
-    /// A template with its `${{ }}` placeholders filled in.
+    /// A template with its `${{ }}` placeholders filled in (`$${{` becomes `${{`).
     public func render(_ t: TemplateValue, _ scope: Scope) async throws -> JSON {
-        if t.isConstant { return t.value }
-        let template: JQTemplate
-        do { template = try JQTemplate(t.value, compiling: false) } catch {
-            throw StepError("template cannot be parsed: \(error)", permanent: true)
-        }
-        guard template.expressions.count == t.expressionIDs.count else {
-            throw StepError("template placeholders do not match the compiled program", permanent: true)
-        }
-        return try await template.render { i in
-            let e = Expression(id: t.expressionIDs[i], source: template.expressions[i])
-            return try await value(e, scope)
+        return try await t.render { id in
+            try await value(Expression(id: id, source: t.template.expressions[safe: t.expressionIDs.firstIndex(of: id)]), scope)
         }
     }
 
@@ -146,5 +137,12 @@ public struct StepOutcome: Sendable {
     public init(output: JSON = .null, statusPatch: JSON? = nil) {
         self.output = output
         self.statusPatch = statusPatch
+    }
+}
+
+extension Array where Element == String {
+    subscript(safe index: Int?) -> String {
+        guard let index, indices.contains(index) else { return "" }
+        return self[index]
     }
 }
