@@ -53,7 +53,7 @@ let package = Package(
             "JSONValue", "Platform", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Ops"),
         // The in-memory Kubernetes API server.
-        .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader"], path: "Sources/KubeMemory"),
+        .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader", "Platform"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
         .target(name: "DevCluster", dependencies: [
             "JSONValue", "Kube", "KubeMemory", "YAMLLoader",
@@ -72,8 +72,14 @@ let package = Package(
         .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "JSONValue", "Spec", "KubeMemory", "Kube"], path: "Tests/LifecycleTests"),
+        .testTarget(name: "LifecycleTests", dependencies: [
+            "Lifecycle", "Reactor", "JSONValue", "Spec", "KubeMemory", "Kube", "JQ", "Platform",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/LifecycleTests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
+        .testTarget(name: "ExamplesTests", dependencies: [
+            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/ExamplesTests"),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),

@@ -1,0 +1,116 @@
+import JSONValue
+import Kube
+import Testing
+
+/// The certificates example (handlers/certificates) on the in-memory cluster: create,
+/// update, unmanage, delete, and the readiness timer.
+@Suite struct CertificatesExampleTests {
+    static let certificates = GroupVersionResource(group: "cert-manager.io", version: "v1", resource: "certificates")
+    static let tenants = GroupVersionResource(group: "yopf.dev", version: "v1", resource: "tenants")
+    let acme = ObjectRef(tenants, namespace: "default", name: "acme")
+
+    func certs(_ h: ExampleHarness) async throws -> [String: [String]] {
+        let list = try await h.cluster.list(Self.certificates, namespace: "default")
+        var out: [String: [String]] = [:]
+        for item in list["items"]?.array ?? [] {
+            out[item["metadata"]?["name"]?.string ?? ""] = (item["spec"]?["dnsNames"]?.array ?? []).compactMap(\.string)
+        }
+        return out
+    }
+
+    @Test func certificatesFollowTheTenantThroughItsLife() async throws {
+        let h = try ExampleHarness(handlers: "handlers/certificates")
+        try await h.installCRD()
+        try await h.apply(file: "examples/certificates/crds/certificate.yaml")
+        try await h.apply(file: "examples/certificates/tenant.yaml")
+        let run = Task { try await h.runner.run() }
+        defer { run.cancel() }
+
+        // One certificate per registrable domain; github.io is a public suffix.
+        let expected: [String: [String]] = [
+            "acme-example-co-uk": ["shop.example.co.uk", "www.example.co.uk"],
+            "acme-example-com": ["a.b.example.com", "example.com"],
+            "acme-x-github-io": ["x.github.io"],
+            "acme-y-github-io": ["y.github.io"],
+        ]
+        let first = try await h.eventually("four certificates") { () -> [String: [String]]? in
+            let c = try await certs(h)
+            return c.count == 4 ? c : nil
+        }
+        #expect(first == expected)
+        let tenant = try await h.eventually("Ready") { () -> JSON? in
+            let t = try await h.cluster.get(acme)
+            return t["status"]?["certificates"] != nil ? t : nil
+        }
+        #expect(tenant["status"]?["certificates"]?["certificates"]?.array?.count == 4)
+        #expect(tenant["metadata"]?["finalizers"]?.array?.contains("yopf.dev/finalizer") == true)
+
+        // Owner references tie the certificates to the tenant.
+        let cert = try await h.cluster.get(ObjectRef(Self.certificates, namespace: "default", name: "acme-example-com"))
+        #expect(cert["metadata"]?["ownerReferences"]?[0]?["name"] == "acme")
+        let rvBefore = cert["metadata"]?["resourceVersion"]
+
+        // A name moves in and one goes: x.github.io's certificate is pruned, example.com's grows.
+        _ = try await h.cluster.patch(acme, subresource: nil, type: .merge, body: ["spec": ["domains": [
+            "shop.example.co.uk", "www.example.co.uk", "a.b.example.com", "example.com", "new.example.com", "y.github.io",
+        ]]], options: WriteOptions())
+        let second = try await h.eventually("the update") { () -> [String: [String]]? in
+            let c = try await certs(h)
+            return c["acme-x-github-io"] == nil && c["acme-example-com"]?.count == 3 ? c : nil
+        }
+        #expect(second["acme-example-com"] == ["a.b.example.com", "example.com", "new.example.com"])
+        #expect(second.count == 3)
+        // Certificates whose names did not change are not rewritten.
+        let untouched = try await h.cluster.get(ObjectRef(Self.certificates, namespace: "default", name: "acme-example-co-uk"))
+        let coUKBefore = first["acme-example-co-uk"]
+        #expect(untouched["spec"]?["dnsNames"]?.array?.compactMap(\.string) == coUKBefore)
+        _ = rvBefore
+
+        // The timer reads the certificates' readiness into the tenant's status.
+        _ = try await h.cluster.patch(ObjectRef(Self.certificates, namespace: "default", name: "acme-example-com"), subresource: "status",
+                                      type: .merge, body: ["status": ["conditions": [["type": "Ready", "status": "True"]], "notAfter": "2027-01-01T00:00:00Z"]],
+                                      options: WriteOptions())
+        let summary = try await h.eventually("the timer's summary", seconds: 30) { () -> JSON? in
+            let t = try await h.cluster.get(acme)
+            return t["status"]?["domains"]?["example.com"]?["ready"] == true ? t["status"] : nil
+        }
+        #expect(summary["domains"]?["example.com"]?["notAfter"] == "2027-01-01T00:00:00Z")
+        #expect(summary["domains"]?["example.co.uk"]?["ready"] == false)
+        let ready = summary["conditions"]?.array?.first { $0["type"] == "Ready" }
+        #expect(ready?["status"] == "False")
+        #expect(ready?["reason"] == "CertificatesChecked")
+
+        // managed: false releases the tenant's certificates.
+        _ = try await h.cluster.patch(acme, subresource: nil, type: .merge, body: ["spec": ["managed": false]], options: WriteOptions())
+        _ = try await h.eventually("certificates released") { () -> Bool? in try await certs(h).isEmpty ? true : nil }
+
+        // Delete: the handler runs, the finalizer goes, the tenant is gone.
+        _ = try await h.cluster.delete(acme)
+        _ = try await h.eventually("the tenant gone") { () -> Bool? in
+            do { _ = try await h.cluster.get(acme); return nil } catch let e as KubeError where e.code == 404 { return true }
+        }
+    }
+
+    @Test func tenantsInOtherNamespacesAndUnmanagedOnesAreSeparate() async throws {
+        let h = try ExampleHarness(handlers: "handlers/certificates")
+        try await h.installCRD()
+        try await h.apply(file: "examples/certificates/crds/certificate.yaml")
+        _ = try await h.cluster.create(Self.tenants, namespace: "default", body: [
+            "apiVersion": "yopf.dev/v1", "kind": "Tenant", "metadata": ["name": "off", "namespace": "default"],
+            "spec": ["domains": ["a.example.org"], "managed": false],
+        ], options: WriteOptions())
+        _ = try await h.cluster.create(Self.tenants, namespace: "default", body: [
+            "apiVersion": "yopf.dev/v1", "kind": "Tenant", "metadata": ["name": "on", "namespace": "default"],
+            "spec": ["domains": ["b.example.org", "localhost"]],
+        ], options: WriteOptions())
+        let run = Task { try await h.runner.run() }
+        defer { run.cancel() }
+        let on = try await h.eventually("tenant on handled") { () -> JSON? in
+            let t = try await h.cluster.get(ObjectRef(Self.tenants, namespace: "default", name: "on"))
+            return t["status"]?["certificates"] != nil ? t : nil
+        }
+        #expect(on["status"]?["ignoredDomains"] == ["localhost"])
+        let names = try await certs(h)
+        #expect(names == ["on-example-org": ["b.example.org"]])
+    }
+}
