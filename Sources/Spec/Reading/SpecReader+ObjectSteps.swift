@@ -142,10 +142,12 @@ extension SpecReader {
         var selector: TemplateValue?
         if let node = list["selector"] {
             guard let checked = object(node, in: "selector", known: Schema.selector) else { return nil }
-            if let labels = checked["matchLabels"] { _ = stringMap(labels) }
-            if let expressions = checked["matchExpressions"], case .array = expressions.value {} else if let expressions = checked["matchExpressions"] {
-                reportType(expressions, expected: "a list")
-                return nil
+            if let labels = checked["matchLabels"], stringMap(labels) == nil { return nil }
+            if let expressions = checked["matchExpressions"] {
+                guard case .array = expressions.value else {
+                    reportType(expressions, expected: "a list")
+                    return nil
+                }
             }
             selector = template(checked, role: "selector")
             if selector == nil { return nil }
