@@ -7,7 +7,8 @@ enum Suggestion {
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(Array(lowered.unicodeScalars), Array(candidate.lowercased().unicodeScalars))
-            if best == nil || distance < best!.1 { best = (candidate, distance) }
+            if let current = best, current.1 <= distance { continue }
+            best = (candidate, distance)
         }
         guard let (candidate, distance) = best else { return nil }
         let limit = max(1, (word.unicodeScalars.count + 2) / 3)
