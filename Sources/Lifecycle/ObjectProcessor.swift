@@ -57,6 +57,9 @@ public final class ObjectProcessor: Sendable {
     private let resumed = Mutex<Set<String>>([])
     /// The resourceVersion of our last write per object: an event older than it is stale.
     private let written = Mutex<[String: Int]>([:])
+    /// Set when the process is stopping: running handlers finish their current step and
+    /// start no other (their progress is persisted after every step).
+    private let stopping = Atomic<Bool>(false)
 
     public init(spec: LoadedOperator, api: any KubeAPI, info: ResourceInfo, pool: JQPool, events: EventRecorder, logger: Logger, counters: HandlerCounters) {
         self.spec = spec
@@ -92,6 +95,14 @@ public final class ObjectProcessor: Sendable {
         return (m["namespace"]?.string ?? "") + "/" + (m["name"]?.string ?? "")
     }
 
+    /// Stops starting steps: a handler that is running finishes its current step, keeps
+    /// its progress and returns; a new process continues at the next step.
+    public func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
+
     /// Forgets an object that is gone.
     public func forget(_ object: JSON) {
         let k = Self.key(object)
@@ -102,6 +113,7 @@ public final class ObjectProcessor: Sendable {
     // MARK: - Entry
 
     public func process(key: ObjectKey, trigger: Trigger) async -> Followup {
+        if isStopping { return .none }
         var object: JSON
         if let body = trigger.object, !isStale(body) {
             object = body
@@ -175,6 +187,10 @@ public final class ObjectProcessor: Sendable {
             }
         }
         let handlers = try await select(for: purpose, cause: cause, object: object)
+        if purpose == .resume && handlers.isEmpty && state.cycle == nil {
+            // Nothing to run and nothing changed: a restart costs no writes.
+            return .none
+        }
 
         var newState = state
         let now = Timestamp.now()
@@ -194,9 +210,8 @@ public final class ObjectProcessor: Sendable {
                 if record.failure { failures.append(handler.id) }
                 continue
             }
-            if let delayed = record.delayed.flatMap(Timestamp.parseSeconds) {
-                let wait = delayed - Timestamp.nowSeconds()
-                if wait > 0 { return .after(.seconds(wait)) }
+            if let wait = record.delayed.flatMap(RetryTime.remaining(until:)) {
+                return .after(wait)
             }
             let isLast = position == handlers.count - 1
             let outcome = try await runHandler(handler, record: &record, object: &object, variables: variables,
@@ -212,6 +227,9 @@ public final class ObjectProcessor: Sendable {
             case .retry(let delay):
                 try await writeStatus(&object, state: newState, extra: statusExtra, conditions: retrying(handler: handler.id, message: record.message ?? ""))
                 return .after(delay)
+            case .stopped:
+                // Progress up to the last finished step is written; the next process continues.
+                return .none
             }
         }
 
@@ -293,6 +311,8 @@ public final class ObjectProcessor: Sendable {
     enum HandlerOutcome {
         case done
         case retry(Duration)
+        /// The process is stopping; the record says which step is next.
+        case stopped
     }
 
     /// Runs a handler from the step its record says, updating the record.
@@ -325,6 +345,7 @@ public final class ObjectProcessor: Sendable {
             redact: { redactor.redact($0) })
         let clock = ContinuousClock.now
         while record.step < handler.steps.count {
+            if isStopping { return .stopped }
             let step = handler.steps[record.step]
             let slog = hlog.with(step: step.displayName)
             do {
@@ -378,7 +399,8 @@ public final class ObjectProcessor: Sendable {
     private func fail(_ handler: HandlerSpec, _ record: inout ProgressRecord, message: String, permanent: Bool, log: Logger, object: JSON) -> HandlerOutcome {
         record.retries += 1
         record.message = message
-        let exhausted = handler.retries.map { record.retries >= $0 } ?? false
+        // `retries` counts attempts after the first failure (HandlerSpec.retries).
+        let exhausted = handler.retries.map { record.retries > $0 } ?? false
         if permanent || exhausted {
             record.failure = true
             record.success = false
@@ -390,7 +412,7 @@ public final class ObjectProcessor: Sendable {
             return .done
         }
         let delay = handler.backoff.delay(beforeRetry: record.retries)
-        record.delayed = Timestamp.format(seconds: Timestamp.nowSeconds() + max(1, Int(delay.components.seconds)))
+        record.delayed = RetryTime.after(delay)
         log.warning("handler failed; will retry", metadata: ["error": .string(message), "retry": .stringConvertible(record.retries), "in": .string("\(delay)")])
         counters.record(handler: handler.id, outcome: "retry", seconds: 0)
         events.record(.init(object: object, type: "Warning", reason: "HandlerRetrying", message: "handler \(handler.id) failed (attempt \(record.retries)), retrying in \(delay): \(message)"))
@@ -401,6 +423,7 @@ public final class ObjectProcessor: Sendable {
 
     private func handleTimer(_ id: String, _ object: inout JSON, log: Logger) async throws -> Followup {
         guard let handler = spec.spec.handlers.first(where: { $0.id == id && $0.on == .timer }) else { return .none }
+        if isStopping { return .none }
         if object["metadata"]?["deletionTimestamp"].map({ !$0.isNull }) ?? false { return .none }
         if let filter = spec.spec.watch.filter, !(try await evaluator.isTrue(filter, Scope(object: object))) { return .none }
         if let when = handler.when, !(try await evaluator.isTrue(when, Scope(object: object))) { return .none }
@@ -452,7 +475,9 @@ public final class ObjectProcessor: Sendable {
                 }
                 return
             } catch let e as KubeError where (e.code == 409 || e.code == 429 || e.code >= 500) && attempt < 5 {
-                try await Task.sleep(for: .milliseconds(200 * attempt))
+                // A merge patch carries no resourceVersion, so retrying it as it is is safe.
+                let retryAfter = e.status["details"]?["retryAfterSeconds"]?.int ?? 0
+                try await Task.sleep(for: max(.milliseconds(200 * attempt), .seconds(min(retryAfter, 30))))
             }
         }
     }

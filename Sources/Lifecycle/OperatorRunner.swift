@@ -30,6 +30,9 @@ public final class OperatorRunner: Sendable {
     private let watchCount = Mutex<Int>(0)
     private let queueHolder = Locked<ObjectQueue<ObjectKey, Trigger>?>(nil)
     private let timers = Mutex<[ObjectKey: [Task<Void, Never>]]>([:])
+    /// At most one scheduled retry per object: a newer schedule replaces the older one, so
+    /// that watch events arriving during a backoff do not pile up timers.
+    private let retries = Mutex<[ObjectKey: Task<Void, Never>]>([:])
 
     public init(loaded: LoadedOperator, api: any KubeAPI, namespaces: [String]?, concurrency: Int, logger: Logger, counters: HandlerCounters = HandlerCounters()) {
         self.loaded = loaded
@@ -100,14 +103,13 @@ public final class OperatorRunner: Sendable {
 
         // The queue calls back into itself for retries; hold it weakly through the holder.
         let holder = queueHolder
-        let queue = ObjectQueue<ObjectKey, Trigger>(concurrency: concurrency, merge: Trigger.merge) { [logger] key, trigger in
+        let queue = ObjectQueue<ObjectKey, Trigger>(concurrency: concurrency, merge: Trigger.merge) { [self] key, trigger in
             let followup = await processor.process(key: key, trigger: trigger)
-            if case .after(let delay) = followup {
-                Task {
-                    try? await Task.sleep(for: delay)
-                    holder.value?.submit(key, Trigger())
-                }
-                logger.debug("scheduled again", metadata: ["object": .string(key.description), "in": .string("\(delay)")])
+            switch followup {
+            case .after(let delay):
+                scheduleRetry(key, after: delay, holder: holder)
+            case .none:
+                cancelRetry(key)
             }
         }
         queueHolder.set(queue)
@@ -128,9 +130,15 @@ public final class OperatorRunner: Sendable {
             }
             await group.waitForAll()
         }
-        // Cancelled: stop timers and wait for running handlers.
+        // Cancelled: stop timers and retries, let running handlers finish their current
+        // step (their progress is in status), and wait for them.
+        processor.stop()
         timers.withLock { all in
             for tasks in all.values { for t in tasks { t.cancel() } }
+            all.removeAll()
+        }
+        retries.withLock { all in
+            for t in all.values { t.cancel() }
             all.removeAll()
         }
         await queue.drain()
@@ -154,6 +162,7 @@ public final class OperatorRunner: Sendable {
                 known.remove(key)
                 processor.forget(object)
                 stopTimers(for: key)
+                cancelRetry(key)
             case .listed(let keys):
                 for gone in known.subtracting(keys) {
                     processor.forget(["metadata": ["namespace": gone.namespace.map { .string($0) } ?? .null, "name": .string(gone.name)]])
@@ -166,6 +175,22 @@ public final class OperatorRunner: Sendable {
                 logger.info("watch restarted", metadata: ["namespace": .string(scopeName), "reason": .string(reason)])
             }
         }
+    }
+
+    /// Handles the object again after `delay`, reading it fresh (a retry's backoff).
+    private func scheduleRetry(_ key: ObjectKey, after delay: Duration, holder: Locked<ObjectQueue<ObjectKey, Trigger>?>) {
+        let task = Task {
+            try? await Task.sleep(for: delay)
+            if Task.isCancelled { return }
+            holder.value?.submit(key, Trigger())
+        }
+        let previous = retries.withLock { $0.updateValue(task, forKey: key) }
+        previous?.cancel()
+        logger.debug("scheduled again", metadata: ["object": .string(key.description), "in": .string("\(delay)")])
+    }
+
+    private func cancelRetry(_ key: ObjectKey) {
+        retries.withLock { $0.removeValue(forKey: key) }?.cancel()
     }
 
     private func startTimers(for key: ObjectKey, handlers: [HandlerSpec], queue: ObjectQueue<ObjectKey, Trigger>) {

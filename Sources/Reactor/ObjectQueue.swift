@@ -17,13 +17,15 @@ public final class ObjectQueue<Key: Hashable & Sendable, Value: Sendable>: Senda
         var waitingHead = 0
         var active = 0
         var closed = false
+        /// `drain` callers waiting for `active` to reach 0. Kept under the same lock as
+        /// `active`, so that a worker retiring while `drain` starts waiting cannot miss it.
+        var idle: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
     private let work: Work
     private let merge: @Sendable (Value, Value) -> Value
     public let concurrency: Int
-    private let idle = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     /// `merge(older, newer)` combines two submissions for a key that wait together; by
     /// default the newer one wins.
@@ -65,8 +67,12 @@ public final class ObjectQueue<Key: Hashable & Sendable, Value: Sendable>: Senda
             s.waitingHead = 0
         }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { $0.active == 0 }
-            if done { c.resume() } else { idle.withLock { $0.append(c) } }
+            let done: Bool = state.withLock { s in
+                if s.active == 0 { return true }
+                s.idle.append(c)
+                return false
+            }
+            if done { c.resume() }
         }
     }
 
@@ -79,7 +85,7 @@ public final class ObjectQueue<Key: Hashable & Sendable, Value: Sendable>: Senda
         while true {
             guard let value = state.withLock({ $0.pending.removeValue(forKey: key) }) else {
                 // Nothing left for this key: pick the next waiting key or retire.
-                let next: Key? = state.withLock { s in
+                let (next, waiters): (Key?, [CheckedContinuation<Void, Never>]) = state.withLock { s in
                     s.running.remove(key)
                     while s.waitingHead < s.waiting.count {
                         let k = s.waiting[s.waitingHead]
@@ -90,15 +96,15 @@ public final class ObjectQueue<Key: Hashable & Sendable, Value: Sendable>: Senda
                         }
                         if s.pending[k] != nil && !s.running.contains(k) {
                             s.running.insert(k)
-                            return k
+                            return (k, [])
                         }
                     }
                     s.active -= 1
-                    return nil
+                    guard s.active == 0 else { return (nil, []) }
+                    defer { s.idle.removeAll() }
+                    return (nil, s.idle)
                 }
                 guard let next else {
-                    let waiters: [CheckedContinuation<Void, Never>] = state.withLock { $0.active == 0 }
-                        ? idle.withLock { w in defer { w.removeAll() }; return w } : []
                     for w in waiters { w.resume() }
                     return
                 }

@@ -1,3 +1,4 @@
+import Glibc
 import JSONValue
 import Platform
 import Spec
@@ -8,6 +9,11 @@ import Spec
 enum RunStep {
     /// What is kept of each output in `$steps` and in status.
     static let outputCap = 16 << 10
+
+    /// A command that exits without reading its stdin makes our write to the pipe raise
+    /// SIGPIPE, whose default action kills the whole operator. Ignored process-wide (the
+    /// write then fails with EPIPE, which ChildProcess handles), as servers do.
+    static let sigpipeIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
     static func run(_ action: RunAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
         let argvValue = try await env.evaluator.render(action.command, scope)
@@ -38,6 +44,7 @@ enum RunStep {
         }
         let stdin: [UInt8] = input.string.map { Array($0.utf8) } ?? input.serializedBytes()
         let millis = max(1, Int((deadline - ContinuousClock.now).components.seconds * 1000))
+        _ = sigpipeIgnored
         let result: ProcessResult
         do {
             result = try await ChildProcess.run(argv, environment: environment, stdin: stdin, timeoutMilliseconds: millis, outputLimit: 1 << 20)

@@ -43,8 +43,9 @@ public enum StepRunner {
                 try await dispatch(step.action, scope, env, label: label, deadline: deadline)
             }
         } catch let e as KubeError {
-            // API refusals that no retry can fix are permanent: the resource's author must act.
-            let permanent = e.code == 403 || e.code == 422 || e.code == 400
+            // Invalid requests are permanent: only a change of the resource can fix them.
+            // 403 is not: an administrator may grant the missing permission at any time.
+            let permanent = e.code == 422 || e.code == 400
             throw StepError("\(label): \(e.message)", permanent: permanent)
         }
     }

@@ -1,0 +1,128 @@
+import JSONValue
+import Kube
+import KubeMemory
+import Lifecycle
+import Testing
+
+/// A resource that makes its handler fail: the failure is in its progress, Warning Events
+/// are posted, the handler is retried with backoff until `retries` are used up, then the
+/// resource is Degraded — while another resource of the same run becomes Ready.
+@Suite struct HandlerFailureTests {
+    enum Failure: String, CaseIterable, Sendable {
+        /// A jq expression of a template fails at run time.
+        case jqError
+        /// A `fail` step.
+        case failStep
+        /// The API refuses the child (403).
+        case forbidden
+    }
+
+    static let handlers = """
+            - id: make
+              on: create
+              retries: 2
+              backoff: {initial: 100ms, max: 200ms, factor: 2}
+              steps:
+                - fail: {message: 'refusing ${{ .metadata.name }}'}
+                  if: '.spec.refuse == true'
+                - apply:
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: '${{ .metadata.name }}'}
+                    data: {n: '${{ .spec.n | tonumber | tostring }}'}
+        """
+
+    @Test(arguments: Failure.allCases)
+    func failingResourceIsRetriedThenDegraded(_ failure: Failure) async throws {
+        let h = try await RuntimeHarness(handlers: Self.handlers)
+        var badSpec: JSON = ["n": "1"]
+        let expected: String
+        switch failure {
+        case .jqError:
+            badSpec = ["n": "not a number"]
+            expected = "tonumber"
+        case .failStep:
+            badSpec["refuse"] = true
+            expected = "refusing bad"
+        case .forbidden:
+            h.cluster.addFault(FaultRule(verbs: ["patch"], resource: "configmaps", name: "bad",
+                                         action: .error(code: 403, message: "configmaps \"bad\" is forbidden: not allowed")))
+            expected = "forbidden"
+        }
+        let op = h.start()
+        try await h.create("bad", spec: badSpec)
+        try await h.create("good", spec: ["n": "7"])
+
+        try await h.waitUntil("bad is Degraded") { h.condition(try await h.get("bad"), "Degraded")?["status"] == "True" }
+        try await h.waitUntil("good is Ready") { try await h.isReady("good") }
+        let bad = try await h.get("bad")
+        let record = try #require(h.progress(bad, "make"))
+        #expect(record["message"]?.string?.contains(expected) == true, "message: \(record["message"] ?? .null)")
+        #expect(record["failure"] == true)
+        #expect(record["success"] == false)
+        #expect(record["retries"] == 3, "the first attempt and 2 retries failed")
+        #expect(h.condition(bad, "Ready")?["status"] == "False")
+        #expect(h.condition(bad, "Degraded")?["message"]?.string?.contains("make") == true)
+        #expect(op.retries("make") == 2)
+        #expect(op.failures("make") == 1)
+        #expect(op.successes("make") == 1, "the good resource")
+        #expect(try await h.configMap("good")?["data"]?["n"] == "7")
+
+        try await h.waitUntil("Warning events are posted") {
+            let events = try await h.events(about: "bad")
+            return events.contains { $0["type"] == "Warning" && $0["reason"] == "HandlerRetrying" }
+                && events.contains { $0["type"] == "Warning" && $0["reason"] == "HandlerFailed" }
+        }
+        let failed = try await h.events(about: "bad").first { $0["reason"] == "HandlerFailed" }
+        #expect(failed?["message"]?.string?.contains(expected) == true)
+
+        // Exhausted: no more attempts.
+        try await h.settle()
+        #expect(op.retries("make") == 2)
+        #expect(op.failures("make") == 1)
+        await op.stop()
+    }
+
+    @Test func permanentFailureIsNotRetried() async throws {
+        let h = try await RuntimeHarness(handlers: """
+                - id: make
+                  on: create
+                  retries: 5
+                  backoff: {initial: 100ms, max: 200ms}
+                  steps:
+                    - fail: {message: 'cannot ever work', permanent: true}
+            """)
+        let op = h.start()
+        try await h.create("w1", spec: [:])
+        try await h.waitUntil("w1 is Degraded") { h.condition(try await h.get("w1"), "Degraded")?["status"] == "True" }
+        let record = h.progress(try await h.get("w1"), "make")
+        #expect(record?["retries"] == 1)
+        #expect(record?["message"] == "cannot ever work")
+        try await h.settle()
+        #expect(op.retries("make") == 0)
+        #expect(op.failures("make") == 1)
+        await op.stop()
+    }
+
+    @Test func aFixedSpecHandlesAgainAfterRetries() async throws {
+        // A failing create keeps retrying (no `retries` limit) until the user fixes the spec.
+        let h = try await RuntimeHarness(handlers: """
+                - id: make
+                  on: create
+                  backoff: {initial: 100ms, max: 100ms}
+                  steps:
+                    - fail: {message: 'not yet'}
+                      if: '.spec.ready != true'
+                    - status: {made: true}
+            """)
+        let op = h.start()
+        try await h.create("w1", spec: ["ready": false])
+        try await h.waitUntil("a few retries") { op.retries("make") >= 2 }
+        #expect(h.condition(try await h.get("w1"), "Ready")?["status"] == "False")
+        try await h.patchSpec("w1", ["ready": true])
+        try await h.waitUntil("w1 is Ready") { try await h.isReady("w1") }
+        #expect(try await h.get("w1")?["status"]?["made"] == true)
+        #expect(op.successes("make") == 1)
+        await op.stop()
+    }
+}

@@ -1,0 +1,52 @@
+import JQ
+import JSONValue
+import Kube
+import KubeMemory
+import Lifecycle
+import Reactor
+import Testing
+
+/// A watch event older than the processor's own last write (a late or replayed event)
+/// must not make it handle the object again: it reads the object fresh instead.
+@Suite struct StaleEventTests {
+    @Test(arguments: [false, true])
+    func staleBodyDoesNotRerunCreate(withDeleteHandler: Bool) async throws {
+        var handlers = """
+                - id: make
+                  on: create
+                  steps:
+                    - apply:
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: '${{ .metadata.name }}'}
+            """
+        if withDeleteHandler {
+            handlers += """
+
+                    - id: unmake
+                      on: delete
+                      steps:
+                        - event: {reason: Bye, message: bye}
+                """
+        }
+        let h = try await RuntimeHarness(handlers: handlers)
+        let info = try #require(h.cluster.resourceInfo(for: RuntimeHarness.gvr))
+        let counters = HandlerCounters()
+        let events = EventRecorder(api: h.cluster, component: "test")
+        defer { events.stop() }
+        let processor = ObjectProcessor(spec: h.loaded, api: h.cluster, info: info, pool: JQPool(program: h.loaded.program, maxWorkers: 2),
+                                        events: events, logger: RuntimeHarness.logger(), counters: counters)
+        let created = try await h.create("w1", spec: [:])
+        let key = ObjectKey(namespace: h.namespace, name: "w1")
+
+        #expect(await processor.process(key: key, trigger: Trigger(object: created)) == .none)
+        #expect(counters.count(handler: "make", outcome: "success") == 1)
+        #expect(try await h.isReady("w1"))
+        let writes = h.writes(resource: RuntimeHarness.plural, name: "w1") + h.writes(resource: "configmaps", name: "w1")
+
+        // The ADDED event again (as a watch replay or a slow stream delivers it).
+        #expect(await processor.process(key: key, trigger: Trigger(object: created)) == .none)
+        #expect(counters.count(handler: "make", outcome: "success") == 1)
+        #expect(h.writes(resource: RuntimeHarness.plural, name: "w1") + h.writes(resource: "configmaps", name: "w1") == writes)
+    }
+}
