@@ -18,8 +18,38 @@ enum BuiltinDefaults {
             if o["spec"]?["replicas"] == nil { o.set(1, at: ["spec", "replicas"]) }
         case ("", "pods"):
             o["status"] = ["phase": "Pending"]
+        case ("batch", "jobs"):
+            o = jobDefaults(o)
         default:
             break
+        }
+        return o
+    }
+
+    /// What kube-apiserver fills into a Job: the selector on its uid (unless
+    /// `manualSelector`), the matching template labels, and the counts' defaults.
+    static func jobDefaults(_ job: JSON) -> JSON {
+        guard job["spec"]?.object != nil else { return job }
+        var o = job
+        let uid = JSON.string(o.objectUID)
+        let name = JSON.string(o.objectName)
+        if o["spec"]?["manualSelector"]?.bool != true, o["spec"]?["selector"] == nil {
+            o.set(["matchLabels": ["batch.kubernetes.io/controller-uid": uid]], at: ["spec", "selector"])
+        }
+        if o["spec"]?["template"]?.object != nil, (o["spec"]?["template"]?["metadata"]?["labels"]).map({ $0.object != nil }) ?? true {
+            for (key, value) in [("batch.kubernetes.io/controller-uid", uid), ("batch.kubernetes.io/job-name", name),
+                                 ("controller-uid", uid), ("job-name", name)]
+            where o.value(at: ["spec", "template", "metadata", "labels", key]) == nil {
+                o.set(value, at: ["spec", "template", "metadata", "labels", key])
+            }
+        }
+        if o["spec"]?["completions"] == nil, o["spec"]?["parallelism"] == nil {
+            o.set(1, at: ["spec", "completions"])
+            o.set(1, at: ["spec", "parallelism"])
+        }
+        for (key, value) in [("backoffLimit", JSON.int(6)), ("completionMode", "NonIndexed"), ("suspend", false)]
+        where o["spec"]?[key] == nil {
+            o.set(value, at: ["spec", key])
         }
         return o
     }

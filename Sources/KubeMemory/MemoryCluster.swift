@@ -34,6 +34,8 @@ public final class MemoryCluster: KubeAPI, Sendable {
 
     let state: Mutex<ClusterState>
     public let configuration: Configuration
+    /// Container output the simulated kubelet (Controllers/) records, served by `podLogs`.
+    let podLogStore = PodLogStore()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration

@@ -1,0 +1,45 @@
+import JSONValue
+import Kube
+
+extension MemoryCluster {
+    /// The log of a pod's container as `GET …/pods/NAME/log` serves it: the simulated log of
+    /// a scripted container or the real output of a local one (see `WorkloadSimulator`).
+    ///
+    /// - Parameters:
+    ///   - container: may be omitted when the pod has exactly one container.
+    ///   - tailLines: only the last lines (a final line without newline counts).
+    /// - Throws: 404 when the pod does not exist; 400, worded as kube-apiserver words it, when
+    ///   the container is missing, unknown, or has not started yet.
+    public func podLogs(namespace: String, name: String, container: String? = nil, tailLines: Int? = nil) throws -> String {
+        let ref = ObjectRef(Workload.pods, namespace: namespace, name: name)
+        let pod = try state.withLock { s in try s.get(try s.registry.require(ref.gvr), ref, subresource: nil) }
+        let names = Workload.containerNames(of: pod)
+        let chosen: String
+        if let container, !container.isEmpty {
+            guard names.contains(container) else {
+                throw KubeError.badRequest("container \(container) is not valid for pod \(name)")
+            }
+            chosen = container
+        } else if names.count == 1 {
+            chosen = names[0]
+        } else {
+            throw KubeError.badRequest("a container name must be specified for pod \(name), choose one of: [\(names.joined(separator: " "))]")
+        }
+        guard let bytes = podLogStore.log(uid: pod["metadata"]?["uid"]?.string ?? "", container: chosen) else {
+            throw KubeError.badRequest("container \"\(chosen)\" in pod \"\(name)\" is waiting to start: ContainerCreating")
+        }
+        return PodLogStore.tail(String(decoding: bytes, as: UTF8.self), lines: tailLines)
+    }
+}
+
+extension PodLogStore {
+    /// The last `lines` lines of `text` (all of it when nil; nothing when 0 or less).
+    static func tail(_ text: String, lines: Int?) -> String {
+        guard let lines else { return text }
+        if lines <= 0 || text.isEmpty { return "" }
+        var all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { all.removeLast() }
+        let kept = all.suffix(lines).joined(separator: "\n")
+        return text.hasSuffix("\n") ? kept + "\n" : kept
+    }
+}
