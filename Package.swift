@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
-        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests"),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
         .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "JSONValue"], path: "Tests/DevClusterTests"),
     ]
