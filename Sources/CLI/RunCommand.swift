@@ -63,6 +63,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("dev-apply"), help: "Embedded cluster only: create the objects in this YAML file before the operators start (repeatable), e.g. CRDs the handlers use and sample resources.")
     var devApply: [String] = []
 
+    @Option(name: .customLong("health-addr"), help: "Serve /healthz and /readyz here (HOST:PORT, e.g. :8081). Off when empty.")
+    var healthAddr: String = ""
+
+    @Option(name: .customLong("metrics-addr"), help: "Serve Prometheus /metrics here (HOST:PORT, e.g. :8080). Off when empty.")
+    var metricsAddr: String = ""
+
     @Option(name: .customLong("shutdown-grace"), help: "Seconds a running step may take to finish after SIGTERM.")
     var shutdownGrace: Int = 25
 
@@ -71,6 +77,9 @@ struct RunCommand: AsyncParsableCommand {
         if allNamespaces && !namespaces.isEmpty { throw ValidationError("use either -n/--namespace or -A/--all-namespaces") }
         if !devApply.isEmpty && KubeConfig.isConfigured(explicitPath: kubeconfig) {
             throw ValidationError("--dev-apply is for the embedded cluster only; a cluster is configured (use kubectl apply there)")
+        }
+        for (flag, value) in [("--health-addr", healthAddr), ("--metrics-addr", metricsAddr)] where !value.isEmpty {
+            guard OpsServer.address(value) != nil else { throw ValidationError("\(flag) must be HOST:PORT or :PORT, got \(value)") }
         }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
@@ -88,6 +97,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        let metrics: OperatorMetrics? = metricsAddr.isEmpty ? nil : OperatorMetrics.bootstrap()
         let api: any KubeAPI
         var embedded: DevClusterServer? = nil
         if KubeConfig.isConfigured(explicitPath: kubeconfig) {
@@ -95,6 +105,10 @@ struct RunCommand: AsyncParsableCommand {
             var options = ClientOptions()
             options.qps = qps
             options.burst = burst
+            if let metrics {
+                let host = connection.endpoint.server
+                options.onResponse = { method, code, seconds in metrics.restRequest(method: method, code: code, host: host, seconds: seconds) }
+            }
             api = KubeClient(endpoint: connection.endpoint, credentials: connection.credentials, options: options)
             logger.info("connecting", metadata: ["cluster": .string(connection.endpoint.server), "via": .string(connection.origin)])
         } else {
@@ -111,9 +125,16 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let scope: [String]? = allNamespaces || namespaces.isEmpty ? nil : namespaces
-        let runners = operators.map {
-            OperatorRunner(loaded: $0, api: api, namespaces: scope, concurrency: concurrency,
-                           logger: logger.with(operator: $0.spec.name))
+        let runners = operators.map { (op: LoadedOperator) -> OperatorRunner in
+            let name = op.spec.name
+            let kind = op.spec.watch.kind ?? op.spec.watch.plural ?? name
+            var observer: (@Sendable (String, String, Double) -> Void)? = nil
+            if let m = metrics {
+                observer = { handler, outcome, seconds in m.handlerRun(operator: name, kind: kind, handler: handler, outcome: outcome, seconds: seconds) }
+            }
+            let counters = HandlerCounters(observer: observer)
+            return OperatorRunner(loaded: op, api: api, namespaces: scope, concurrency: concurrency,
+                                  logger: logger.with(operator: name), counters: counters)
         }
         // Refuse to start when a resource cannot be watched or its CRD prunes status.yopf.
         for r in runners {
@@ -123,6 +144,8 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        let heartbeat = Heartbeat()
+        let ops = try await startOpsServers(runners: runners, metrics: metrics, heartbeat: heartbeat, logger: logger)
         let work = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for r in runners { group.addTask { try await r.run() } }
@@ -141,7 +164,37 @@ struct RunCommand: AsyncParsableCommand {
         }
         await finished.value
         grace.cancel()
+        heartbeat.stop()
+        for server in ops { await server.stop() }
         if let embedded { try? await embedded.stop() }
+    }
+
+    /// The health and metrics endpoints (one server when both flags name the same address).
+    func startOpsServers(runners: [OperatorRunner], metrics: OperatorMetrics?, heartbeat: Heartbeat, logger: Logger) async throws -> [OpsServer] {
+        let healthy: @Sendable () -> Bool = { heartbeat.isAlive }
+        let ready: @Sendable () -> Bool = { runners.allSatisfy(\.isReady) }
+        var exposition: (@Sendable () -> [UInt8])? = nil
+        if let m = metrics {
+            exposition = {
+                for r in runners { m.queueDepth(r.loaded.spec.name, r.queueDepth) }
+                return m.exposition()
+            }
+        }
+        var servers: [OpsServer] = []
+        if !healthAddr.isEmpty, let (host, port) = OpsServer.address(healthAddr) {
+            let same = healthAddr == metricsAddr
+            let server = OpsServer(routes: .init(healthy: healthy, ready: ready, metrics: same ? exposition : nil))
+            let bound = try await server.start(host: host, port: port)
+            logger.info("serving health probes", metadata: ["address": .string("\(host):\(bound)"), "metrics": .stringConvertible(same)])
+            servers.append(server)
+        }
+        if !metricsAddr.isEmpty, metricsAddr != healthAddr, let (host, port) = OpsServer.address(metricsAddr) {
+            let server = OpsServer(routes: .init(healthy: healthy, ready: ready, metrics: exposition))
+            let bound = try await server.start(host: host, port: port)
+            logger.info("serving metrics", metadata: ["address": .string("\(host):\(bound)")])
+            servers.append(server)
+        }
+        return servers
     }
 }
 

@@ -24,6 +24,8 @@ public struct ClientOptions: Sendable {
     public var maxAttempts: Int = 6
     public var requestTimeoutMilliseconds: Int = 60_000
     public var userAgent: String = "yopf"
+    /// Called after every answered request (method, HTTP status, seconds), for metrics.
+    public var onResponse: (@Sendable (String, Int, Double) -> Void)?
 
     public init() {}
 }
@@ -125,8 +127,13 @@ public final class KubeClient: KubeAPI {
             var request = try await makeRequest(method, pathAndQuery, body: body, contentType: contentType)
             request.timeoutMilliseconds = options.requestTimeoutMilliseconds
             let response: HTTPResponse
+            let started = ContinuousClock.now
             do {
                 response = try await transport.send(request)
+                if let onResponse = options.onResponse {
+                    let d = ContinuousClock.now - started
+                    onResponse(method, response.status, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                }
             } catch let error as HTTPTransportError {
                 // Not answered: safe to retry reads; writes only when nothing was sent is
                 // unknowable, so they are retried too and rely on resourceVersions/idempotence.
