@@ -2,13 +2,15 @@ import JSONValue
 import Kube
 import YAMLLoader
 
-/// Request bodies: JSON, or YAML for `application/yaml` and server-side apply.
+/// Request bodies: JSON, YAML for `application/yaml` and server-side apply, and the
+/// protobuf kubectl's typed commands send for a few kinds.
 enum BodyDecoder {
     /// Content types a create or update body may have.
     static let objectTypes: Set<String> = ["", "application/json", "application/yaml", "*/*"]
 
     static func object(_ r: APIRequest) throws(KubeError) -> JSON {
         let type = MediaType.bareType(r.header("content-type"))
+        if type == ProtobufBody.contentType { return try ProtobufBody.decode(r.body) }
         guard objectTypes.contains(type) else {
             throw KubeError(code: 415, reason: "UnsupportedMediaType",
                             message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got \(type))")

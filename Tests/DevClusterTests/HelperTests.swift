@@ -64,4 +64,12 @@ import Testing
         let sorted = ["v1beta1", "v2alpha1", "v1", "v2", "v1beta2", "foo"].sorted { Discovery.versionRank($0) < Discovery.versionRank($1) }
         #expect(sorted == ["v2", "v1", "v1beta2", "v1beta1", "v2alpha1", "foo"])
     }
+
+    @Test func base64() {
+        #expect(Base64.encode(Array("".utf8)) == "")
+        #expect(Base64.encode(Array("f".utf8)) == "Zg==")
+        #expect(Base64.encode(Array("fo".utf8)) == "Zm8=")
+        #expect(Base64.encode(Array("foobar".utf8)) == "Zm9vYmFy")
+        #expect(Base64.encode([0xFF, 0xFE]) == "//4=")
+    }
 }

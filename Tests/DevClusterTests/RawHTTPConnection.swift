@@ -1,11 +1,12 @@
-import Dispatch
+import Foundation
 import Glibc
 
 /// A bare HTTP/1.1 client over a loopback socket, for tests that need to see the wire:
 /// chunked watch streams, and what happens when the client hangs up mid-stream.
 ///
-/// Reads block, so they run on a Dispatch thread: blocking the few threads of Swift's
-/// cooperative pool would starve the in-process server the test is talking to.
+/// Reads block, so each runs on a thread of its own: blocking the few threads of Swift's
+/// cooperative pool would starve the in-process server the test is talking to, and
+/// Dispatch's pool grows only slowly when its threads block.
 final class RawHTTPConnection {
     let fd: Int32
     private(set) var received: [UInt8] = []
@@ -49,10 +50,10 @@ final class RawHTTPConnection {
         while let chunk = await Self.receive(fd) { received.append(contentsOf: chunk) }
     }
 
-    /// One blocking recv on a Dispatch thread; nil at end of stream, error or timeout.
+    /// One blocking recv on its own thread; nil at end of stream, error or timeout.
     static func receive(_ fd: Int32) async -> [UInt8]? {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 continuation.resume(returning: n > 0 ? Array(buffer[0..<n]) : nil)

@@ -101,9 +101,11 @@ import Testing
         let either = await router.handle(Fixtures.request("GET", "/api/v1/namespaces/default/configmaps", accept: "application/vnd.kubernetes.protobuf, application/json"))
         #expect(either.status == 200)
         #expect(either.json["kind"] == "ConfigMapList")
-        let protobufBody = await router.handle(Fixtures.request("POST", "/api/v1/namespaces/default/configmaps", contentType: "application/vnd.kubernetes.protobuf", body: Fixtures.configMap("c1")))
-        #expect(protobufBody.status == 415)
-        #expect(protobufBody.json["reason"] == "UnsupportedMediaType")
+        let cbor = await router.handle(Fixtures.request("POST", "/api/v1/namespaces/default/configmaps", contentType: "application/cbor", body: Fixtures.configMap("c1")))
+        #expect(cbor.status == 415)
+        #expect(cbor.json["reason"] == "UnsupportedMediaType")
+        let notProtobuf = await router.handle(Fixtures.request("POST", "/api/v1/namespaces/default/configmaps", contentType: "application/vnd.kubernetes.protobuf", body: Fixtures.configMap("c1")))
+        #expect(notProtobuf.status == 400)
         _ = await router.handle(Fixtures.request("POST", "/api/v1/namespaces/default/configmaps", contentType: "application/json", body: Fixtures.configMap("c1")))
         let badPatch = await router.handle(Fixtures.request("PATCH", "/api/v1/namespaces/default/configmaps/c1", contentType: "text/plain", body: ["data": ["b": "2"]]))
         #expect(badPatch.status == 415)
@@ -238,5 +240,30 @@ import Testing
         #expect(r.retryAfterSeconds == 3)
         let next = await router.handle(Fixtures.request("GET", "/api/v1/namespaces/default/configmaps"))
         #expect(next.status == 200)
+    }
+
+    /// `kubectl create configmap c2 --from-literal=a=b` as kubectl 1.32 sends it.
+    static let configMapProtobuf: [UInt8] = {
+        func s(_ t: String) -> [UInt8] { [UInt8(t.utf8.count)] + Array(t.utf8) }
+        let meta: [UInt8] = [0x0A] + s("c2") + [0x12, 0, 0x1A, 0, 0x22, 0, 0x2A, 0, 0x32, 0, 0x38, 0, 0x42, 0]
+        let entry: [UInt8] = [0x0A] + s("a") + [0x12] + s("b")
+        let raw: [UInt8] = [0x0A, UInt8(meta.count)] + meta + [0x12, UInt8(entry.count)] + entry
+        let typeMeta: [UInt8] = [0x0A] + s("v1") + [0x12] + s("ConfigMap")
+        return [0x6B, 0x38, 0x73, 0x00, 0x0A, UInt8(typeMeta.count)] + typeMeta + [0x12, UInt8(raw.count)] + raw + [0x1A, 0, 0x22, 0]
+    }()
+
+    @Test func protobufBodiesOfKubectlCreateAreDecoded() async throws {
+        let router = Fixtures.router()
+        let r = await router.handle(APIRequest(method: "POST", uri: "/api/v1/namespaces/default/configmaps",
+                                               headers: ["Content-Type": "application/vnd.kubernetes.protobuf"], body: Self.configMapProtobuf))
+        #expect(r.status == 201)
+        #expect(r.json["metadata"]?["name"] == "c2")
+        #expect(r.json["metadata"]?["namespace"] == "default")
+        #expect(r.json["data"] == ["a": "b"])
+        var truncated = Self.configMapProtobuf
+        truncated.removeLast(8)
+        let bad = await router.handle(APIRequest(method: "POST", uri: "/api/v1/namespaces/default/configmaps",
+                                                 headers: ["Content-Type": "application/vnd.kubernetes.protobuf"], body: truncated))
+        #expect(bad.status == 400)
     }
 }

@@ -149,9 +149,8 @@ flow_crud() {
     expect "the YAML has the data" '^  a: "1"'
     expect "the YAML has a resourceVersion" 'resourceVersion: "[0-9]+"'
     expect "the YAML has a uid" 'uid: [0-9a-f-]+'
-    write_configmap other ""
-    sed -i 's/app: web/app: other/' "$work/other.yaml"
-    run "create another" k create -f "$work/other.yaml"
+    run "create another with a typed command (a protobuf body)" k create configmap other --from-literal=x=y
+    expect "the typed create reports it" "configmap/other created"
     run "list with a label selector" k get configmaps -l app=web
     expect "the labelled ConfigMap is listed" "^c1 +1 +"
     expect_not "the other ConfigMap is not" "^other "
@@ -256,25 +255,12 @@ YAML
 }
 
 flow_scale() {
-    # -f, not `kubectl create deployment`: typed commands send protobuf bodies, which the
-    # dev-cluster does not decode.
-    cat >"$work/d1.yaml" <<'YAML'
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: d1}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: d1}}
-  template:
-    metadata: {labels: {app: d1}}
-    spec: {containers: [{name: main, image: "nginx:1.27"}]}
-YAML
-    run "create a Deployment" k create -f "$work/d1.yaml"
+    run "create a Deployment (typed command: protobuf body)" k create deployment d1 --image=nginx:1.27 --replicas=1
     expect "created" "deployment.apps/d1 created"
     run "scale it" k scale deployment d1 --replicas=3
     expect "scale reports it" "deployment.apps/d1 scaled"
-    run "read replicas" k get deployment d1 -o jsonpath='{.spec.replicas}'
-    expect "spec.replicas follows the scale" "^3$"
+    run "read replicas" k get deployment d1 -o jsonpath='{.spec.replicas}|{.spec.selector.matchLabels.app}|{.spec.template.spec.containers[0].image}'
+    expect "spec.replicas follows the scale; the protobuf body was decoded whole" "^3\|d1\|nginx:1.27$"
     run "read the scale subresource" k get --raw "/apis/apps/v1/namespaces/$ns/deployments/d1/scale"
     expect "the scale subresource is a Scale" '"kind":"Scale".*"replicas":3'
 }
@@ -334,8 +320,7 @@ YAML
 }
 
 start() {
-    printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n' "$ns" >"$work/namespace.yaml"
-    out="$(kubectl --kubeconfig "$KUBECONFIG" --cache-dir "$work/cache" create -f "$work/namespace.yaml" 2>&1)"
+    out="$(kubectl --kubeconfig "$KUBECONFIG" --cache-dir "$work/cache" create namespace "$ns" 2>&1)"
     kubectl --kubeconfig "$KUBECONFIG" --cache-dir "$work/cache" get namespace "$ns" >/dev/null 2>&1 || {
         printf 'FAIL - create the namespace %s\n%s\n' "$ns" "$out"; exit 1; }
 }
