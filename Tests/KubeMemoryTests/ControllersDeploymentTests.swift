@@ -139,3 +139,30 @@ import Testing
         }
     }
 }
+
+@Suite struct ControllersFaultTests {
+    @Test func workloadsConvergeThroughTransientAPIErrors() async throws {
+        try await withSimulator { cluster, _ in
+            cluster.addFault(FaultRule(verbs: ["patch"], resource: "pods", subresource: "status", times: 3,
+                                       action: .error(code: 500, message: "etcd timeout")))
+            cluster.addFault(FaultRule(verbs: ["create"], resource: "replicasets", times: 2,
+                                       action: .error(code: 429, retryAfterSeconds: 1)))
+            _ = try await cluster.create(R.deployments, namespace: "default", body: deployment("web", replicas: 2))
+            #expect(try await eventually {
+                try await cluster.get(ref(R.deployments, "web"))["status"]?["readyReplicas"]?.int == 2
+            })
+            #expect(try await items(cluster, W.replicasets).count == 1)
+            #expect(try await items(cluster, R.pods).count == 2)
+        }
+    }
+
+    @Test func aDroppedWatchIsResumed() async throws {
+        try await withSimulator { cluster, _ in
+            _ = try await cluster.create(R.deployments, namespace: "default", body: deployment("a", replicas: 1))
+            #expect(try await eventually { try await cluster.get(ref(R.deployments, "a"))["status"]?["readyReplicas"]?.int == 1 })
+            cluster.dropAllWatches()
+            _ = try await cluster.create(R.deployments, namespace: "default", body: deployment("b", replicas: 1))
+            #expect(try await eventually { try await cluster.get(ref(R.deployments, "b"))["status"]?["readyReplicas"]?.int == 1 })
+        }
+    }
+}

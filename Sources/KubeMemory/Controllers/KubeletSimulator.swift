@@ -73,7 +73,7 @@ final class KubeletSimulator: Sendable {
     }
 
     private func current(_ pod: JSON) async throws -> JSON? {
-        let found = try await kubelet.get(Workload.pods, ObjectKey(namespace: pod.objectNamespace, name: pod.objectName))
+        let found = try await persistently { try await kubelet.get(Workload.pods, ObjectKey(namespace: pod.objectNamespace, name: pod.objectName)) }
         guard let found, found.objectUID == pod.objectUID, !found.isBeingDeleted else { return nil }
         return found
     }
@@ -82,11 +82,11 @@ final class KubeletSimulator: Sendable {
         let uid = created.objectUID
         let containers = (created["spec"]?["containers"]?.array ?? []).filter { $0["name"]?.string != nil }
         if (created["spec"]?["nodeName"]?.string ?? "").isEmpty {
-            try await scheduler.patch(Workload.pods, created, ["spec": ["nodeName": .string(configuration.nodeName)]])
+            try await persistently { try await scheduler.patch(Workload.pods, created, ["spec": ["nodeName": .string(configuration.nodeName)]]) }
         }
         let scheduledAt = Timestamp.now()
         guard let pending = try await current(created) else { return }
-        try await kubelet.setStatus(Workload.pods, of: pending, to: pendingStatus(pending, containers, scheduledAt))
+        try await persistently { try await kubelet.setStatus(Workload.pods, of: pending, to: pendingStatus(pending, containers, scheduledAt)) }
         try await Task.sleep(for: configuration.podStartDelay)
 
         guard let starting = try await current(created) else { return }
@@ -102,7 +102,7 @@ final class KubeletSimulator: Sendable {
             }
         }
         var running = runningStatus(starting, containers, scheduledAt: scheduledAt, startedAt: startedAt, podIP: podIP)
-        try await kubelet.setStatus(Workload.pods, of: starting, to: running)
+        try await persistently { [running] in try await kubelet.setStatus(Workload.pods, of: starting, to: running) }
         guard KubeletSimulator.runsToCompletion(starting) else { return }
 
         var results: [String: (exitCode: Int32, message: String?, finishedAt: String)] = [:]
@@ -133,7 +133,21 @@ final class KubeletSimulator: Sendable {
             s["state"] = ["terminated": terminated]
             return s
         })
-        try await kubelet.setStatus(Workload.pods, of: finishing, to: running)
+        try await persistently { [running] in try await kubelet.setStatus(Workload.pods, of: finishing, to: running) }
+    }
+
+    /// Retries what the API server refused for a passing reason (409, 429, 5xx), as a
+    /// kubelet keeps trying to report status; a pod's lifecycle must not stop at one fault.
+    private func persistently<T>(_ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch let e as KubeError where (e.code == 409 || e.code == 429 || e.code >= 500) && attempt < 50 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(20 * min(attempt, 10)))
+            }
+        }
     }
 
     private func removingEmptyMessage(_ condition: JSON) -> JSON {
