@@ -415,7 +415,9 @@ public final class ObjectProcessor: Sendable {
         record.delayed = RetryTime.after(delay)
         log.warning("handler failed; will retry", metadata: ["error": .string(message), "retry": .stringConvertible(record.retries), "in": .string("\(delay)")])
         counters.record(handler: handler.id, outcome: "retry", seconds: 0)
-        events.record(.init(object: object, type: "Warning", reason: "HandlerRetrying", message: "handler \(handler.id) failed (attempt \(record.retries)), retrying in \(delay): \(message)"))
+        // The same words on every attempt, so that the recorder aggregates repeats into one
+        // Event with a count (attempt and delay are in the progress record and the logs).
+        events.record(.init(object: object, type: "Warning", reason: "HandlerRetrying", message: "handler \(handler.id) failed, will retry: \(message)"))
         return .retry(delay)
     }
 

@@ -75,6 +75,10 @@ import Testing
         }
         let failed = try await h.events(about: "bad").first { $0["reason"] == "HandlerFailed" }
         #expect(failed?["message"]?.string?.contains(expected) == true)
+        try await h.waitUntil("the two retries are one Event with count 2") {
+            let retrying = try await h.events(about: "bad").filter { $0["reason"] == "HandlerRetrying" }
+            return retrying.count == 1 && retrying[0]["count"] == 2
+        }
 
         // Exhausted: no more attempts.
         try await h.settle()

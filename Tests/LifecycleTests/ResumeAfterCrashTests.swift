@@ -108,8 +108,9 @@ import Testing
     }
 }
 
-/// The API as a process sees it until it is killed: after the write that `killAfter`
-/// picks reaches the server, every later call fails, as if the process had vanished.
+/// The API as a process sees it until it is killed: the write that `killAfter` picks
+/// reaches the server, then the process is gone — every later call fails and open watches
+/// deliver nothing more (not even the event of that write).
 final class KillableAPI: KubeAPI {
     let inner: MemoryCluster
     let killAfter: @Sendable (JSON) -> Bool
@@ -141,17 +142,33 @@ final class KillableAPI: KubeAPI {
     }
     func patch(_ ref: ObjectRef, subresource: String?, type: PatchType, body: JSON, options: WriteOptions) async throws -> JSON {
         try alive()
-        let result = try await inner.patch(ref, subresource: subresource, type: type, body: body, options: options)
         if killAfter(body) {
+            // Dead before the write's watch event exists, so no open watch passes it on.
             dead.store(true, ordering: .sequentiallyConsistent)
+            _ = try await inner.patch(ref, subresource: subresource, type: type, body: body, options: options)
             throw Killed()
         }
-        return result
+        return try await inner.patch(ref, subresource: subresource, type: type, body: body, options: options)
     }
     func delete(_ ref: ObjectRef, options: DeleteOptions) async throws -> JSON {
         try alive(); return try await inner.delete(ref, options: options)
     }
     func watch(_ gvr: GroupVersionResource, namespace: String?, options: WatchOptions) async throws -> AsyncThrowingStream<WatchEvent, any Error> {
-        try alive(); return try await inner.watch(gvr, namespace: namespace, options: options)
+        try alive()
+        let upstream = try await inner.watch(gvr, namespace: namespace, options: options)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await event in upstream {
+                        if self.isDead { break }
+                        continuation.yield(event)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 }

@@ -23,7 +23,7 @@ struct RuntimeHarness {
 
     /// Loads `handlers` (the YAML list under `spec.handlers`, indented by 4) into an
     /// operator watching `widgets.test.yopf.dev`, and installs its CRD.
-    init(handlers: String, configuration: MemoryCluster.Configuration = .init(), folder: String = "/tmp") async throws {
+    init(handlers: String, filter: String? = nil, configuration: MemoryCluster.Configuration = .init(), folder: String = "/tmp") async throws {
         let yaml = """
             apiVersion: yopf.dev/v1alpha1
             kind: Operator
@@ -35,6 +35,7 @@ struct RuntimeHarness {
                 version: v1
                 plural: \(Self.plural)
                 kind: Widget
+            \(filter.map { "    filter: '\($0)'" } ?? "")
               crd:
                 names: {kind: Widget}
                 versions:
