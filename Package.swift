@@ -52,7 +52,7 @@ let package = Package(
         ], path: "Sources/Lifecycle"),
         // Running in production: logging, health, metrics, leader election, signals.
         .target(name: "Ops", dependencies: [
-            "JSONValue", "Platform", .product(name: "Logging", package: "swift-log"),
+            "JSONValue", "Kube", "Platform", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -87,11 +87,15 @@ let package = Package(
         .testTarget(name: "ExamplesTests", dependencies: [
             "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),
+        .testTarget(name: "OpsTests", dependencies: [
+            "Ops", "Kube", "KubeMemory", "JSONValue", "Platform", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/OpsTests"),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
+        .testTarget(name: "KubeHTTPTests", dependencies: ["KubeHTTP", "Kube", "JSONValue", "Platform"], path: "Tests/KubeHTTPTests"),
         .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "JSONValue"], path: "Tests/DevClusterTests"),
     ]
 )

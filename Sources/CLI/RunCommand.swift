@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import DevCluster
 import JSONValue
 import Kube
@@ -69,6 +70,24 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-addr"), help: "Serve Prometheus /metrics here (HOST:PORT, e.g. :8080). Off when empty.")
     var metricsAddr: String = ""
 
+    @Flag(name: .customLong("leader-elect"), help: "Run as one of several replicas: only the holder of a Lease handles objects.")
+    var leaderElect = false
+
+    @Option(name: .customLong("leader-elect-lease-duration"), help: "How long a lease is valid without renewal.")
+    var leaseDuration: String = "15s"
+
+    @Option(name: .customLong("leader-elect-renew-deadline"), help: "How long the leader keeps trying to renew before it stops working.")
+    var renewDeadline: String = "10s"
+
+    @Option(name: .customLong("leader-elect-retry-period"), help: "How often to try to acquire or renew the lease.")
+    var retryPeriod: String = "2s"
+
+    @Option(name: .customLong("leader-elect-namespace"), help: "Namespace of the Lease (default: the pod's, else the context's, else default).")
+    var leaseNamespace: String?
+
+    @Option(name: .customLong("leader-elect-id"), help: "This replica's identity in the Lease (default: hostname and a random suffix).")
+    var leaseIdentity: String?
+
     @Option(name: .customLong("shutdown-grace"), help: "Seconds a running step may take to finish after SIGTERM.")
     var shutdownGrace: Int = 25
 
@@ -80,6 +99,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         for (flag, value) in [("--health-addr", healthAddr), ("--metrics-addr", metricsAddr)] where !value.isEmpty {
             guard OpsServer.address(value) != nil else { throw ValidationError("\(flag) must be HOST:PORT or :PORT, got \(value)") }
+        }
+        for (flag, value) in [("--leader-elect-lease-duration", leaseDuration), ("--leader-elect-renew-deadline", renewDeadline), ("--leader-elect-retry-period", retryPeriod)] {
+            guard Durations.parse(value) != nil else { throw ValidationError("\(flag) must be a duration like 15s or 1m, got \(value)") }
+        }
+        if leaderElect, let d = Durations.parse(leaseDuration), let r = Durations.parse(renewDeadline), r >= d {
+            throw ValidationError("--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration")
         }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
@@ -99,9 +124,11 @@ struct RunCommand: AsyncParsableCommand {
 
         let metrics: OperatorMetrics? = metricsAddr.isEmpty ? nil : OperatorMetrics.bootstrap()
         let api: any KubeAPI
+        var contextNamespace: String? = nil
         var embedded: DevClusterServer? = nil
         if KubeConfig.isConfigured(explicitPath: kubeconfig) {
             let connection = try KubeConfig.load(explicitPath: kubeconfig, context: context)
+            contextNamespace = connection.namespace
             var options = ClientOptions()
             options.qps = qps
             options.burst = burst
@@ -144,35 +171,63 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        var elector: LeaderElector? = nil
+        if leaderElect {
+            var settings = LeaderElector.Settings(
+                name: Self.leaseName(operators.map(\.spec.name)),
+                namespace: leaseNamespace ?? contextNamespace ?? "default",
+                identity: leaseIdentity ?? LeaderElector.defaultIdentity())
+            settings.leaseDuration = Durations.parse(leaseDuration) ?? .seconds(15)
+            settings.renewDeadline = Durations.parse(renewDeadline) ?? .seconds(10)
+            settings.retryPeriod = Durations.parse(retryPeriod) ?? .seconds(2)
+            elector = LeaderElector(api: api, settings: settings, logger: logger)
+        }
         let heartbeat = Heartbeat()
-        let ops = try await startOpsServers(runners: runners, metrics: metrics, heartbeat: heartbeat, logger: logger)
-        let work = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for r in runners { group.addTask { try await r.run() } }
-                try await group.waitForAll()
+        let ops = try await startOpsServers(runners: runners, metrics: metrics, heartbeat: heartbeat, elector: elector, logger: logger)
+        let runAll: @Sendable () async -> Void = {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for r in runners { group.addTask { try await r.run() } }
+                    try await group.waitForAll()
+                }
+            } catch is CancellationError {
+            } catch {
+                // An operator that cannot run must not leave a process that looks alive.
+                logger.critical("the operators stopped: \(error)")
+                Glibc.exit(1)
             }
+        }
+        let work: Task<Void, Never>
+        if let elector {
+            let leaseName = elector.settings.name
+            work = Task { await elector.run(onChange: { metrics?.leader(leaseName, isLeader: $0) }, lead: runAll) }
+        } else {
+            work = Task { await runAll() }
         }
         let signal = await ShutdownSignal.wait()
         logger.info("signal \(signal): stopping; running steps may finish", metadata: ["grace": .string("\(shutdownGrace)s")])
         work.cancel()
-        let finished = Task {
-            try? await work.value
-        }
         let grace = Task {
             try? await Task.sleep(for: .seconds(shutdownGrace))
-            finished.cancel()
         }
-        await finished.value
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await work.value }
+            group.addTask { await grace.value }
+            await group.next()
+            group.cancelAll()
+        }
         grace.cancel()
+        await elector?.release()
         heartbeat.stop()
         for server in ops { await server.stop() }
         if let embedded { try? await embedded.stop() }
     }
 
     /// The health and metrics endpoints (one server when both flags name the same address).
-    func startOpsServers(runners: [OperatorRunner], metrics: OperatorMetrics?, heartbeat: Heartbeat, logger: Logger) async throws -> [OpsServer] {
+    func startOpsServers(runners: [OperatorRunner], metrics: OperatorMetrics?, heartbeat: Heartbeat, elector: LeaderElector?, logger: Logger) async throws -> [OpsServer] {
         let healthy: @Sendable () -> Bool = { heartbeat.isAlive }
-        let ready: @Sendable () -> Bool = { runners.allSatisfy(\.isReady) }
+        // A standby is ready (it must not block a rolling update); a leader once it has listed.
+        let ready: @Sendable () -> Bool = { (elector.map { !$0.isLeader } ?? false) || runners.allSatisfy(\.isReady) }
         var exposition: (@Sendable () -> [UInt8])? = nil
         if let m = metrics {
             exposition = {
@@ -195,6 +250,15 @@ struct RunCommand: AsyncParsableCommand {
             servers.append(server)
         }
         return servers
+    }
+}
+
+extension RunCommand {
+    /// The Lease's name: the operators' names, as a DNS label.
+    static func leaseName(_ names: [String]) -> String {
+        var name = String(names.joined(separator: "-").lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }.prefix(56))
+        while name.hasSuffix("-") { name.removeLast() }
+        return (name.isEmpty ? "yopf" : name) + "-leader"
     }
 }
 
