@@ -64,6 +64,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("dev-apply"), help: "Embedded cluster only: create the objects in this YAML file before the operators start (repeatable), e.g. CRDs the handlers use and sample resources.")
     var devApply: [String] = []
 
+    @Option(name: .customLong("dev-exec"), help: "Embedded cluster only: how pods run commands — scripted (simulated) or local (real local processes with the pod's env).")
+    var devExec: String = "scripted"
+
     @Option(name: .customLong("health-addr"), help: "Serve /healthz and /readyz here (HOST:PORT, e.g. :8081). Off when empty.")
     var healthAddr: String = ""
 
@@ -106,6 +109,7 @@ struct RunCommand: AsyncParsableCommand {
         if leaderElect, let d = Durations.parse(leaseDuration), let r = Durations.parse(renewDeadline), r >= d {
             throw ValidationError("--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration")
         }
+        guard devExec == "scripted" || devExec == "local" else { throw ValidationError("--dev-exec must be scripted or local, got \(devExec)") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
     }
@@ -126,6 +130,7 @@ struct RunCommand: AsyncParsableCommand {
         let api: any KubeAPI
         var contextNamespace: String? = nil
         var embedded: DevClusterServer? = nil
+        var simulator: WorkloadSimulator? = nil
         if KubeConfig.isConfigured(explicitPath: kubeconfig) {
             let connection = try KubeConfig.load(explicitPath: kubeconfig, context: context)
             contextNamespace = connection.namespace
@@ -140,6 +145,10 @@ struct RunCommand: AsyncParsableCommand {
             logger.info("connecting", metadata: ["cluster": .string(connection.endpoint.server), "via": .string(connection.origin)])
         } else {
             let cluster = MemoryCluster()
+            // Deployments, Jobs and Pods come alive as a kubelet and the controllers would make them.
+            let sim = WorkloadSimulator(cluster: cluster, runner: devExec == "local" ? LocalPodCommandRunner() as any PodCommandRunner : ScriptedPodCommandRunner())
+            sim.start()
+            simulator = sim
             try await EmbeddedCluster.installCRDs(of: operators, into: cluster, logger: logger)
             for file in devApply { try await EmbeddedCluster.create(file: file, in: cluster, logger: logger) }
             let (server, url) = try await EmbeddedCluster.serve(cluster, listen: devListen, kubeconfig: devKubeconfig)
@@ -221,6 +230,7 @@ struct RunCommand: AsyncParsableCommand {
         heartbeat.stop()
         for server in ops { await server.stop() }
         if let embedded { try? await embedded.stop() }
+        await simulator?.stop()
     }
 
     /// The health and metrics endpoints (one server when both flags name the same address).
