@@ -177,6 +177,15 @@ final class WebSocketConnection: Sendable {
         }
     }
 
+    /// `host:port` of a URL, for the Host header.
+    static func hostHeader(_ url: String) -> String {
+        var rest = Substring(url)
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        return String(rest)
+    }
+
     // MARK: - Thread side
 
     private func startThread() {
@@ -357,7 +366,7 @@ private struct ConnectionWorker {
     private func handshake(_ easy: UnsafeMutableRawPointer, _ socket: Int32) throws(WebSocketError) -> (String?, [UInt8]) {
         let deadline = ContinuousClock.now + .milliseconds(options.handshakeTimeoutMilliseconds)
         let handshake = WebSocketHandshake(protocols: options.protocols)
-        let request = handshake.request(host: Self.hostHeader(options.url), target: options.target, extraHeaders: options.headers)
+        let request = handshake.request(host: WebSocketConnection.hostHeader(options.url), target: options.target, extraHeaders: options.headers)
         var offset = 0
         while offset < request.count {
             let n = try sendSome(easy, request, from: offset)
@@ -534,15 +543,6 @@ private struct ConnectionWorker {
     private func drainWakePipe() {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(connection.wakeReadFD, &buffer, buffer.count) > 0 {}
-    }
-
-    /// `host:port` of a URL, for the Host header.
-    static func hostHeader(_ url: String) -> String {
-        var rest = Substring(url)
-        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        return String(rest)
     }
 }
 
