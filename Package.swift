@@ -59,6 +59,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "Sources/Ops"),
+        // What deploys an operator: CRDs, ServiceAccount, least RBAC from the steps, Deployment.
+        .target(name: "Manifests", dependencies: ["JSONValue", "Spec"], path: "Sources/Manifests"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader", "Platform"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
@@ -72,7 +74,7 @@ let package = Package(
         // The commands.
         .target(name: "CLI", dependencies: [
             "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "Lifecycle",
-            "Ops", "Platform",
+            "Ops", "Platform", "Manifests",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),

@@ -219,13 +219,16 @@ struct RunCommand: AsyncParsableCommand {
         let grace = Task {
             try? await Task.sleep(for: .seconds(shutdownGrace))
         }
+        // Whichever ends first: the work (then the grace timer is stopped) or the grace
+        // period (then the work is abandoned, its progress as last written).
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await work.value }
+            group.addTask {
+                await work.value
+                grace.cancel()
+            }
             group.addTask { await grace.value }
             await group.next()
-            group.cancelAll()
         }
-        grace.cancel()
         await elector?.release()
         heartbeat.stop()
         for server in ops { await server.stop() }

@@ -9,6 +9,7 @@ public struct YopfCommand: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             RunCommand.self,
+            ManifestsCommand.self,
             CheckCommand.self,
             DevClusterCommand.self,
         ]

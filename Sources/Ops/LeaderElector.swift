@@ -82,7 +82,8 @@ public final class LeaderElector: Sendable {
 
     /// Gives the lease up (on SIGTERM) so that a standby takes over without waiting.
     public func release() async {
-        guard leading.value else { return }
+        // Not guarded by `isLeader`: leadership ends when the work is cancelled, just
+        // before this is called; the holder check below is what matters.
         do {
             var lease = try await api.get(ref)
             guard lease["spec"]?["holderIdentity"]?.string == settings.identity else { return }

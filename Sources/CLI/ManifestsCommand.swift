@@ -1,0 +1,70 @@
+import ArgumentParser
+import Manifests
+import Spec
+import YAMLLoader
+
+/// `yopf manifests DIR… --image IMG`: the YAML that deploys the operators.
+struct ManifestsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manifests",
+        abstract: "Print the CRDs, ServiceAccount, least-privilege RBAC and Deployment of operators.",
+        discussion: """
+            The RBAC is derived from the watch and the steps: get/list/watch on the watched \
+            resource, patch on its status, what each step does on each kind its templates \
+            name. A kind computed by jq cannot be derived: grant it with `rbac:` in the \
+            operator file. Pipe the output to `kubectl apply -f -`.
+            """)
+
+    @Argument(help: "Operator folders or files.")
+    var paths: [String]
+
+    @Option(help: "The operator's image (FROM yopf, with the handler set at /operator).")
+    var image: String
+
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: "Where the operator runs.")
+    var namespace: String = "yopf-system"
+
+    @Option(help: "Replicas (with leader election).")
+    var replicas: Int = 2
+
+    @Flag(name: .customLong("no-leader-elect"), help: "One replica, no Lease.")
+    var noLeaderElect = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one operator folder or file") }
+        if replicas < 1 { throw ValidationError("--replicas must be at least 1") }
+    }
+
+    func run() throws {
+        let (operators, diagnostics) = OperatorLoader.load(paths: paths)
+        if !diagnostics.isEmpty {
+            for d in diagnostics { printError("\(d)") }
+            throw ExitCode(1)
+        }
+        let manifests = DeploymentManifests(operators: operators, options: .init(
+            image: image, namespace: namespace, replicas: replicas, leaderElection: !noLeaderElect))
+        if !manifests.gaps.isEmpty {
+            let hasExtraRules = operators.contains { !$0.spec.rbac.isEmpty }
+            for gap in manifests.gaps { printError("\(hasExtraRules ? "warning" : "error"): \(gap)") }
+            if !hasExtraRules {
+                printError("add the rules these steps need under `rbac:` in the operator file (yopf does not grant `*`)")
+                throw ExitCode(1)
+            }
+        }
+        print(YAML.emit(documents: manifests.documents), terminator: "")
+    }
+}
+
+func printError(_ line: String) {
+    var stderr = StandardError()
+    print(line, to: &stderr)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        bytes.withUnsafeMutableBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+import Glibc
