@@ -9,7 +9,7 @@ import Testing
 struct KubectlRefereeTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("kubectl-referee.sh").path
 
-    @Test(arguments: ["crd", "crud", "patch", "apply", "server-side-apply", "status", "scale", "finalizer", "watch", "gc"])
+    @Test(arguments: ["crd", "crud", "patch", "apply", "server-side-apply", "status", "scale", "finalizer", "watch", "wait", "gc"])
     func flow(_ name: String) async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("yopf-referee-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@
 # each step asserting on what kubectl prints.
 #
 # Usage: KUBECONFIG=FILE kubectl-referee.sh FLOW [WORKDIR]
-#   FLOW: crd crud patch apply server-side-apply status scale finalizer watch gc
+#   FLOW: crd crud patch apply server-side-apply status scale finalizer watch wait gc
 # Prints "ok - STEP" per passing step; on the first failure prints "FAIL - STEP" with
 # kubectl's output and exits 1. Exits 2 on usage errors.
 set -u
@@ -102,6 +102,9 @@ spec:
               type: object
               properties:
                 phase: {type: string}
+                conditions:
+                  type: array
+                  items: {type: object, x-kubernetes-preserve-unknown-fields: true}
 YAML
     run "apply the CRD" k apply -f "$work/crd.yaml"
     expect "the CRD is applied" "customresourcedefinition.apiextensions.k8s.io/widgets.example.com (created|unchanged)"
@@ -300,6 +303,33 @@ flow_watch() {
     expect "a raw watch streams JSON events" '^\{"type":"ADDED","object":\{.*"name":"w1"'
 }
 
+flow_wait() {
+    write_crd
+    eventually "the CRD is served" "^widgets " k api-resources
+    cat >"$work/w1.yaml" <<'YAML'
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w1}
+spec: {size: 1}
+YAML
+    run "create" k create -f "$work/w1.yaml"
+    k wait --for=condition=Ready widget/w1 --timeout=60s >"$work/wait.out" 2>&1 &
+    local waiter=$!
+    run "set the Ready condition" k patch widget w1 --subresource=status --type merge \
+        -p '{"status":{"conditions":[{"type":"Ready","status":"True","reason":"Done","message":"ok"}]}}'
+    wait "$waiter"
+    local rc=$?
+    out="$(cat "$work/wait.out")"
+    [ $rc -eq 0 ] || { printf 'FAIL - kubectl wait exits 0 (exit %d)\n%s\n' "$rc" "$out"; exit 1; }
+    expect "kubectl wait sees the condition" "widget.example.com/w1 condition met"
+    k delete widget w1 --wait=true --timeout=60s >"$work/delete.out" 2>&1 &
+    local deleter=$!
+    wait "$deleter"
+    out="$(cat "$work/delete.out")"
+    expect "delete waits until the object is gone" 'widget.example.com "w1" deleted'
+    fails_with "it is gone" 'not found' k get widget w1
+}
+
 flow_gc() {
     write_configmap owner ""
     run "create the owner" k create -f "$work/owner.yaml"
@@ -325,9 +355,9 @@ start() {
         printf 'FAIL - create the namespace %s\n%s\n' "$ns" "$out"; exit 1; }
 }
 
-all_flows="crd crud patch apply server-side-apply status scale finalizer watch gc"
+all_flows="crd crud patch apply server-side-apply status scale finalizer watch wait gc"
 case "$flow" in
-    crd|crud|patch|apply|server-side-apply|status|scale|finalizer|watch|gc) start ;;
+    crd|crud|patch|apply|server-side-apply|status|scale|finalizer|watch|wait|gc) start ;;
 esac
 case "$flow" in
     crd) flow_crd ;;
@@ -339,6 +369,7 @@ case "$flow" in
     scale) flow_scale ;;
     finalizer) flow_finalizer ;;
     watch) flow_watch ;;
+    wait) flow_wait ;;
     gc) flow_gc ;;
     *) echo "usage: KUBECONFIG=FILE $0 FLOW [WORKDIR]; FLOW is one of: $all_flows" >&2; exit 2 ;;
 esac
