@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// The last handler of each connection's pipeline: gathers one request, hands it to the
 /// router on a Swift task, and writes the answer back — whole, or chunk by chunk for
@@ -77,6 +78,9 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A refused WebSocket upgrade is reported here, then the request goes on as plain
+        // HTTP: the connection must stay open for its answer.
+        if error is NIOWebSocketUpgradeError { return }
         context.close(promise: nil)
     }
 

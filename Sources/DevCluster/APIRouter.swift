@@ -155,6 +155,9 @@ public struct APIRouter: Sendable {
     }
 
     func resource(_ r: APIRequest, _ p: ResourcePath) async throws -> APIResponse {
+        if p.group.isEmpty, p.resource == "pods", let sub = p.subresource, WebSocketUpgrade.streamingSubresources.contains(sub) {
+            throw KubeError.badRequest("pods/\(sub) is not served by the yopf dev-cluster yet: it needs a WebSocket session (\(WebSocketUpgrade.supportedProtocols.joined(separator: ", ")))")
+        }
         let info = try await resourceInfo(p)
         let gvr = info.gvr
         // Namespaced objects are addressed inside their namespace; only lists span them all.

@@ -7,6 +7,9 @@ import NIOHTTP1
 /// picked. Exec is not served yet, so every upgrade is refused and the request is
 /// answered as plain HTTP (a `Status`).
 enum WebSocketUpgrade {
+    /// Pod subresources that are streams (WebSocket, or SPDY in older clients).
+    static let streamingSubresources: Set<String> = ["exec", "attach", "portforward"]
+
     /// Channel protocols in our order of preference.
     static let supportedProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
 

@@ -106,6 +106,27 @@ import Testing
         #expect(c.text.contains("\"kind\":\"Table\""))
     }
 
+    @Test func refusedWebSocketUpgradeIsAnsweredOverHTTP() async throws {
+        let server = DevClusterServer(backend: MemoryCluster())
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        defer { Task { try await server.stop() } }
+        let c = try RawHTTPConnection(port: port)
+        try c.send("""
+            GET /api/v1/namespaces/default/pods/p1/exec?command=echo&stdout=true HTTP/1.1\r
+            Host: x\r
+            Connection: Upgrade\r
+            Upgrade: websocket\r
+            Sec-WebSocket-Version: 13\r
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+            Sec-WebSocket-Protocol: v5.channel.k8s.io\r
+            \r
+
+            """)
+        #expect(await c.read(until: "}"))
+        #expect(c.text.hasPrefix("HTTP/1.1 400 Bad Request"))
+        #expect(c.text.contains("pods/exec is not served by the yopf dev-cluster yet"))
+    }
+
     @Test func kubeconfigNamesServerTokenAndContext() throws {
         let text = Kubeconfig.text(server: "http://127.0.0.1:1234", token: "abc")
         #expect(text.contains("server: \"http://127.0.0.1:1234\""))
