@@ -9,9 +9,13 @@ import Spec
 /// termination message and the end of its log).
 ///
 /// The Job's name, when the template gives none, is the same every time the same handler
-/// step runs for the same resource generation: `<resource>-<step>-<hash>`. A handler resumed
-/// after a restart therefore finds the Job it created instead of making a second one; a Job
-/// of ours that already Failed is replaced, so that a retry is a new attempt.
+/// step runs for the same resource: `<resource>-<step>-<hash of uid, handler, step>`. A
+/// handler resumed after a restart therefore finds the Job it created instead of making a
+/// second one; a Job of ours that already Failed is replaced, so that a retry is a new
+/// attempt. (The generation is left out on purpose: without a status subresource every
+/// progress write bumps it.) A handler that runs again later (update, timer) finds the
+/// finished Job of its last run and takes its result, unless the step has `cleanup: true` or
+/// the template names the Job itself (e.g. with `${{ .metadata.generation }}`).
 enum JobStep {
     static let pollInterval: Duration = .milliseconds(500)
     static let jobs = GroupVersionResource(group: "batch", version: "v1", resource: "jobs")
@@ -31,8 +35,8 @@ enum JobStep {
         }
         let handler = handlerID(env)
         if (manifest["metadata"]?["name"]?.string ?? "").isEmpty {
-            manifest.set(.string(jobName(owner: env.ownerName, uid: env.ownerUID, generation: env.owner["metadata"]?["generation"]?.int ?? 0,
-                                         handler: handler, step: step)), at: ["metadata", "name"])
+            let key = handler.isEmpty ? templateIdentity(action.manifest) : handler
+            manifest.set(.string(jobName(owner: env.ownerName, uid: env.ownerUID, handler: key, step: step)), at: ["metadata", "name"])
         }
         var nsOverride: String? = nil
         if let t = action.namespace { nsOverride = try await env.evaluator.string(t, scope, what: "\(step): namespace") }
@@ -67,10 +71,17 @@ enum JobStep {
 
     // MARK: Naming
 
-    /// The handler's id, from the logger the lifecycle hands down ("" when absent).
+    /// The handler's id, from the metadata of the logger the lifecycle hands down ("" when the
+    /// log handler keeps no metadata; StepEnvironment does not carry the id).
     static func handlerID(_ env: StepEnvironment) -> String {
         if case .string(let id) = env.logger[metadataKey: "handler"] { return id }
         return ""
+    }
+
+    /// What tells this step's template from every other one when the handler's id is not at
+    /// hand: its expressions' places in the operator's program, and its content.
+    static func templateIdentity(_ t: TemplateValue) -> String {
+        "template:" + t.expressionIDs.map { String($0.index) }.joined(separator: ",") + ":" + t.value.serialized()
     }
 
     /// `step restore[2]` → `restore[2]`.
@@ -79,11 +90,12 @@ enum JobStep {
     }
 
     /// `<resource>-<step>-<8 hex>`: a DNS-1123 label of at most 63 characters (the Job's name
-    /// becomes a label value on its pods), unique per resource uid, generation, handler and step.
-    static func jobName(owner: String, uid: String, generation: Int, handler: String, step: String) -> String {
-        let hash = SHA1.hash(Array("\(uid)/\(generation)/\(handler)/\(step)".utf8)).prefix(4)
+    /// becomes a label value on its pods), unique per resource uid, handler and step.
+    static func jobName(owner: String, uid: String, handler: String, step: String) -> String {
+        let hash = SHA1.hash(Array("\(uid)/\(handler)/\(step)".utf8)).prefix(4)
             .map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let stepPart = String(dnsLabel(stepName(step)).prefix(20))
+        var stepPart = String(dnsLabel(stepName(step)).prefix(24))
+        while stepPart.hasSuffix("-") { stepPart.removeLast() }
         let room = 63 - hash.count - 1 - (stepPart.isEmpty ? 0 : stepPart.count + 1)
         var ownerPart = String(dnsLabel(owner).prefix(max(0, room)))
         while ownerPart.hasSuffix("-") { ownerPart.removeLast() }
