@@ -51,12 +51,12 @@ struct DevClusterCommand: AsyncParsableCommand {
         if let faults {
             let documents: [YAMLDocument]
             do { documents = try YAML.loadFile(atPath: faults) } catch {
-                throw ValidationError("cannot read the faults file: \(error)")
+                throw DevClusterError.io("cannot read the faults file: \(error)")
             }
             do {
                 for document in documents { try cluster.addFaults(from: document.value) }
             } catch {
-                throw ValidationError("\(faults): \(error)")
+                throw DevClusterError.io("\(faults): \(error)")
             }
         }
         let token = Kubeconfig.randomToken()
