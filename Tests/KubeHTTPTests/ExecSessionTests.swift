@@ -229,4 +229,23 @@ import Testing
         #expect(text == "two\nthree\n")
         #expect(line.value == "GET /api/v1/namespaces/ns/pods/job-1-abc/log?container=main&tailLines=2 HTTP/1.1")
     }
+
+    @Test func cancellingAnExecEndsTheSession() async throws {
+        let state = Locked<(upgraded: Bool, hungUp: Bool)>((false, false))
+        let server = try TinyServer { c in
+            guard let (_, headers) = c.readRequest() else { return }
+            c.answerUpgrade(key: headers["sec-websocket-key"] ?? "", protocol: "v5.channel.k8s.io")
+            state.update { $0.upgraded = true }
+            while c.readSome() != nil {}  // a command that never ends, until the client goes
+            state.update { $0.hungUp = true }
+        }
+        defer { server.stop() }
+        let c = client(server)
+        let task = Task { try await c.exec(PodExecRequest(namespace: "ns", pod: "p", command: ["sleep", "infinity"])) }
+        while !state.value.upgraded { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        while !state.value.hungUp { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(state.value.hungUp, "the connection was closed, not left open")
+    }
 }

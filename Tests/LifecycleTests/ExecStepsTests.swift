@@ -237,4 +237,33 @@ import Testing
         #expect(message.contains("dump in pod a exited with 2: dump: disk failure"), "\(message)")
         #expect(targetSawError.value, "the restore did not take half a dump for a whole one")
     }
+
+    @Test func theStepTimeoutStopsACommandThatDoesNotEnd() async throws {
+        let cancelled = Locked(false)
+        let runner = ScriptedPodCommandRunner { _, _, _, _ in
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                cancelled.set(true)
+                throw error
+            }
+            return 0
+        }
+        let (h, sim) = try await Self.harness("""
+                - id: slow
+                  on: create
+                  retries: 0
+                  steps:
+                    - exec: {pod: p, command: [mysqldump]}
+                      timeout: 200ms
+            """, runner: runner)
+        try await Self.pod(h, "p", labels: ["app": "p"])
+        let op = h.start()
+        try await h.create("w", spec: [:])
+        try await h.waitUntil("slow failed") { h.progress(try await h.get("w"), "slow")?["failure"] == true }
+        await op.stop()
+        await sim.stop()
+        #expect(h.progress(try await h.get("w"), "slow")?["message"]?.string?.contains("timed out") == true)
+        #expect(cancelled.value, "the command was stopped, not left running")
+    }
 }
