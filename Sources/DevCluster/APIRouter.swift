@@ -98,7 +98,9 @@ public struct APIRouter: Sendable {
         switch version {
         case "v2": return .json(discovery.aggregated(core: core, version: "v2"), contentType: MediaType.discoveryV2)
         case "v2beta1": return .json(discovery.aggregated(core: core, version: "v2beta1"), contentType: MediaType.discoveryV2beta1)
-        default: return .json(core ? discovery.apiVersions(serverAddress: serverAddress) : discovery.apiGroupList())
+        default:
+            // The Host the client used is where it reaches us (the configured address may say port 0).
+            return .json(core ? discovery.apiVersions(serverAddress: r.header("host") ?? serverAddress) : discovery.apiGroupList())
         }
     }
 

@@ -34,6 +34,8 @@ import Testing
         let api = await router.handle(Fixtures.request("GET", "/api", accept: "application/json"))
         #expect(api.json["kind"] == "APIVersions")
         #expect(api.json["versions"] == ["v1"])
+        let viaHost = await router.handle(APIRequest(method: "GET", uri: "/api", headers: ["Host": "127.0.0.1:4321"]))
+        #expect(viaHost.json["serverAddressByClientCIDRs"]?[0]?["serverAddress"] == "127.0.0.1:4321")
         let groups = await router.handle(Fixtures.request("GET", "/apis"))
         #expect(groups.json["kind"] == "APIGroupList")
         let apps = await router.handle(Fixtures.request("GET", "/apis/apps"))
