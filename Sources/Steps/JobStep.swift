@@ -214,8 +214,13 @@ enum JobStep {
             parts.append("Job \(ref.name) failed")
         }
         let uid = job["metadata"]?["uid"]?.string ?? ""
-        let list = try? await env.api.list(pods, namespace: ref.namespace, options: ListOptions(labelSelector: "controller-uid=\(uid)"))
-        let failedPods = (list?["items"]?.array ?? []).filter { $0["status"]?["phase"]?.string == "Failed" }
+        // Kubernetes 1.27+ labels Job pods batch.kubernetes.io/controller-uid; older ones only controller-uid.
+        var items: [JSON] = []
+        for label in ["batch.kubernetes.io/controller-uid", "controller-uid"] where items.isEmpty {
+            let list = try? await env.api.list(pods, namespace: ref.namespace, options: ListOptions(labelSelector: "\(label)=\(uid)"))
+            items = list?["items"]?.array ?? []
+        }
+        let failedPods = items.filter { $0["status"]?["phase"]?.string == "Failed" }
         let latest = failedPods.max { a, b in
             (a["metadata"]?["creationTimestamp"]?.string ?? "", a["metadata"]?["name"]?.string ?? "")
                 < (b["metadata"]?["creationTimestamp"]?.string ?? "", b["metadata"]?["name"]?.string ?? "")
