@@ -60,6 +60,9 @@ public final class ObjectProcessor: Sendable {
     /// Set when the process is stopping: running handlers finish their current step and
     /// start no other (their progress is persisted after every step).
     private let stopping = Atomic<Bool>(false)
+    /// Timer handlers waiting for a retry, per object: a retry comes back as a plain
+    /// trigger (no timers), so the processor remembers which timers asked for it.
+    private let retryingTimers = Mutex<[String: Set<String>]>([:])
 
     public init(spec: LoadedOperator, api: any KubeAPI, info: ResourceInfo, pool: JQPool, events: EventRecorder, logger: Logger, counters: HandlerCounters) {
         self.spec = spec
@@ -108,6 +111,7 @@ public final class ObjectProcessor: Sendable {
         let k = Self.key(object)
         resumed.withLock { _ = $0.remove(k) }
         written.withLock { _ = $0.removeValue(forKey: k) }
+        retryingTimers.withLock { _ = $0.removeValue(forKey: k) }
     }
 
     // MARK: - Entry
@@ -130,9 +134,14 @@ public final class ObjectProcessor: Sendable {
         let log = logger.with(object: key.description)
         do {
             var followup = try await handleLifecycle(&object, log: log)
-            for timer in trigger.timers.sorted() {
+            let k = Self.key(object)
+            let timers = trigger.timers.union(retryingTimers.withLock { $0.removeValue(forKey: k) } ?? [])
+            for timer in timers.sorted() {
                 let f = try await handleTimer(timer, &object, log: log)
-                if case .after = f, followup == .none { followup = f }
+                guard case .after(let d) = f else { continue }
+                retryingTimers.withLock { _ = $0[k, default: []].insert(timer) }
+                if case .after(let current) = followup, current <= d { continue }
+                followup = f
             }
             return followup
         } catch {
@@ -432,6 +441,9 @@ public final class ObjectProcessor: Sendable {
         var state = ObjectState(object: object)
         // A timer's record lives outside the lifecycle cycles: cycle 0.
         var record = state.progress[id].flatMap { $0.purpose == .timer && !$0.isFinished ? $0 : nil } ?? ProgressRecord(cycle: 0, purpose: .timer)
+        if let wait = record.delayed.flatMap(RetryTime.remaining(until:)) {
+            return .after(wait)  // a retry's backoff is not over (woken by a watch event)
+        }
         var extra: JSON = [:]
         let outcome = try await runHandler(handler, record: &record, object: &object, variables: ["new": object], state: &state,
                                            statusExtra: &extra, writeBetweenSteps: false, finalWriteFollows: true, log: log)

@@ -142,6 +142,8 @@ public final class OperatorRunner: Sendable {
             all.removeAll()
         }
         await queue.drain()
+        // The queue's work refers back to this runner: let go of it so neither outlives the run.
+        queueHolder.set(nil)
         logger.info("operator stopped", metadata: ["operator": .string(loaded.spec.name)])
     }
 

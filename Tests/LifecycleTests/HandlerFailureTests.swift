@@ -129,4 +129,28 @@ import Testing
         #expect(op.successes("make") == 1)
         await op.stop()
     }
+
+    @Test func failingTimerIsRetriedWithBackoff() async throws {
+        // Without a retry of its own, a failed timer would wait for its next interval (1h).
+        let dir = try ScratchFolder()
+        defer { dir.remove() }
+        let h = try await RuntimeHarness(handlers: """
+                - id: check
+                  on: timer
+                  interval: 1h
+                  initialDelay: 0s
+                  backoff: {initial: 100ms, max: 100ms}
+                  steps:
+                    - run: {command: [sh, -c, 'echo x >> \(dir.path)/runs; [ $(wc -l < \(dir.path)/runs) -ge 3 ]']}
+            """)
+        let op = h.start()
+        try await h.create("w1", spec: [:])
+        try await h.waitUntil("the timer succeeded on its third run") { op.successes("check") == 1 }
+        #expect(dir.count("runs") == 3)
+        #expect(op.retries("check") == 2)
+        let record = h.progress(try await h.get("w1"), "check")
+        #expect(record?["success"] == true)
+        #expect(record?["retries"] == 2)
+        await op.stop()
+    }
 }
