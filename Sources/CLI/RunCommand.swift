@@ -148,6 +148,8 @@ struct RunCommand: AsyncParsableCommand {
             // Deployments, Jobs and Pods come alive as a kubelet and the controllers would make them.
             let sim = WorkloadSimulator(cluster: cluster, runner: devExec == "local" ? LocalPodCommandRunner() as any PodCommandRunner : ScriptedPodCommandRunner())
             sim.start()
+            // exec and stream steps reach pods through the cluster: without this they fail.
+            cluster.attachPodCommands(sim)
             simulator = sim
             try await EmbeddedCluster.installCRDs(of: operators, into: cluster, logger: logger)
             for file in devApply { try await EmbeddedCluster.create(file: file, in: cluster, logger: logger) }
