@@ -13,7 +13,7 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product yopf \
- && install -D -m 0755 .build/release/yopf /out/yopf
+ && install -D -m 0755 -s .build/release/yopf /out/yopf
 
 # --- runtime: Debian 12 slim with exactly the shared libraries the binary links
 # (`ldd yopf`: libcurl4 and its TLS/HTTP2/IDN libraries, libjq1 with libonig5,
