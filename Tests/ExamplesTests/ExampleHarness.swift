@@ -66,3 +66,15 @@ struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
+
+extension ExampleHarness {
+    /// Starts the workload simulation (Deployments get Ready pods, Jobs run their
+    /// containers through `runner`) and sends the cluster's exec and stream calls to it, as
+    /// `yopf run` does with its embedded cluster. Stop it with `stop()` at the end.
+    func startWorkloads(_ runner: any PodCommandRunner) -> WorkloadSimulator {
+        let simulator = WorkloadSimulator(cluster: cluster, runner: runner, configuration: .init(podStartDelay: .milliseconds(20)))
+        simulator.start()
+        cluster.attachPodCommands(simulator)
+        return simulator
+    }
+}
