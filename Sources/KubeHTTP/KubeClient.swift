@@ -41,6 +41,8 @@ public final class KubeClient: KubeAPI {
     private let discoveryCache: Mutex<[ResourceInfo]?>
     /// Counts of requests by verb, for tests and metrics.
     private let counters = Mutex<[String: Int]>([:])
+    /// Tenant ServiceAccount tokens, shared by the clients made from this one.
+    let serviceAccountTokens: ServiceAccountTokens
 
     public init(endpoint: ClusterEndpoint, credentials: any CredentialSource = NoCredentials(), options: ClientOptions = ClientOptions()) {
         self.endpoint = endpoint
@@ -48,6 +50,7 @@ public final class KubeClient: KubeAPI {
         self.options = options
         self.limiter = RateLimiter(qps: options.qps, burst: options.burst)
         self.discoveryCache = Mutex(nil)
+        self.serviceAccountTokens = ServiceAccountTokens()
     }
 
     private init(sharing other: KubeClient, credentials: any CredentialSource) {
@@ -56,6 +59,7 @@ public final class KubeClient: KubeAPI {
         options = other.options
         limiter = other.limiter
         discoveryCache = Mutex(other.discoveryCache.withLock { $0 })
+        serviceAccountTokens = other.serviceAccountTokens
     }
 
     /// The same cluster with other credentials (one tenant's ServiceAccount token); the
