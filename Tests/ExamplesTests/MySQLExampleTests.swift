@@ -206,10 +206,32 @@ import Testing
         let r = try await start(pods)
         let h = r.h
         _ = try await result(h, "mysql_on_create")
+
+        // resourceVersions are one counter across the in-memory cluster: they order the
+        // backup Job's completion and the instance's removal.
+        let order = ChangeLog()
+        let jobWatch = try await h.cluster.watch(Self.jobs, namespace: "default", options: WatchOptions())
+        let instanceWatch = try await h.cluster.watch(Self.mysqls, namespace: "default", options: WatchOptions())
+        let watching = Task {
+            for try await event in jobWatch where event.object["metadata"]?["name"] == "backup-mysql-instance-job" {
+                let complete = (event.object["status"]?["conditions"]?.array ?? []).contains { $0["type"] == "Complete" && $0["status"] == "True" }
+                if complete { order.record(event.object, "backup complete") }
+            }
+        }
+        let watchingInstance = Task {
+            for try await event in instanceWatch where event.type == .deleted { order.record(event.object, "instance deleted") }
+        }
+        defer { watching.cancel(); watchingInstance.cancel() }
+
         _ = try await h.cluster.delete(instance)
         _ = try await h.eventually("the instance gone", seconds: 30) { () -> Bool? in
             do { _ = try await h.cluster.get(instance); return nil } catch let e as KubeError where e.code == 404 { return true }
         }
+        let sequence = try await h.eventually("both changes seen") { () -> [String]? in
+            let seen = order.sequence
+            return seen.contains("instance deleted") && seen.contains("backup complete") ? seen : nil
+        }
+        #expect(sequence.first == "backup complete", "\(sequence)")
         // The backup ran while the instance still existed, held by the finalizer.
         let backups = pods.jobRuns("backup")
         #expect(backups.count == 1)
@@ -275,6 +297,18 @@ import Testing
 /// The `spec.replicas` values a watched Deployment went through.
 final class ReplicaLog: Sendable {
     let values = Mutex<[Int]>([])
+}
+
+/// Changes seen by watches, ordered by their objects' resourceVersions.
+final class ChangeLog: Sendable {
+    let entries = Mutex<[(Int, String)]>([])
+
+    func record(_ object: JSON, _ what: String) {
+        let rv = Int(object["metadata"]?["resourceVersion"]?.string ?? "") ?? Int.max
+        entries.withLock { $0.append((rv, what)) }
+    }
+
+    var sequence: [String] { entries.withLock { $0.sorted { $0.0 < $1.0 }.map(\.1) } }
 }
 
 /// Scripted MySQL pods: records every command, plays mysqladmin, mysql and the backup and
