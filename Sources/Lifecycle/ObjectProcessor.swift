@@ -347,8 +347,15 @@ public final class ObjectProcessor: Sendable {
         var scope = Scope(object: object, variables: variables)
         scope.steps = .object(record.steps)
         let owner = object
+        // A tenant's ServiceAccount, when the handler names one: its steps run with its rights.
+        let handlerAPI: any KubeAPI
+        do {
+            handlerAPI = try await HandlerCredentials.api(for: handler, operator: spec.spec, object: object, scope: scope, base: api, evaluator: evaluator)
+        } catch let error as StepError {
+            return fail(handler, &record, message: redactor.redact(error.message), permanent: error.permanent, log: hlog, object: object)
+        }
         let env = StepEnvironment(
-            api: api, resolver: resolver, evaluator: evaluator, owner: object, ownerInfo: info, fieldManager: fieldManager,
+            api: handlerAPI, resolver: resolver, evaluator: evaluator, owner: object, ownerInfo: info, fieldManager: fieldManager,
             operatorDirectory: spec.folder, logger: hlog,
             postEvent: { [events] type, reason, message in events.record(.init(object: owner, type: type, reason: reason, message: message)) },
             redact: { redactor.redact($0) })
