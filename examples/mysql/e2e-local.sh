@@ -3,8 +3,9 @@
 # `yopf run --dev-exec local` (exec steps and Job containers run as local processes with
 # the pod's environment), kubectl against the embedded cluster.
 #
-# Checks: create without a dump ("without restore-job"); password rotation (the new
-# password works, the old one no longer does); delete takes a dump first; a re-created
+# Checks: create without a dump ("without restore-job"); a rotation that fails (exit
+# code and stderr in the progress message, Deployment untouched); password rotation (the
+# new password works, the old one no longer does); delete takes a dump first; a re-created
 # instance gets its row back from that dump ("with restore-job"); a dump in a ConfigMap
 # streamed in on demand (spec.restoreFrom); no password in yopf's log or in the Events.
 #
@@ -47,7 +48,7 @@ until_ok() {
 step "local MariaDB on 127.0.0.1:$PORT (datadir $WORK/data)"
 mariadb-install-db --user=root --datadir="$WORK/data" --auth-root-authentication-method=normal >"$WORK/install.log" 2>&1
 mariadbd --no-defaults --user=root --datadir="$WORK/data" --socket="$WORK/mysqld.sock" --port="$PORT" \
-  --bind-address=127.0.0.1 --pid-file="$WORK/mysqld.pid" --log-error="$WORK/mysqld.err" &
+  --bind-address=127.0.0.1 --pid-file="$WORK/mysqld.pid" --log-error="$WORK/mysqld.err" >"$WORK/mysqld.out" 2>&1 &
 until_ok "mysqladmin --no-defaults --socket='$WORK/mysqld.sock' -uroot ping" 60 || fail "mariadbd did not start (see $WORK/mysqld.err)"
 # What the mysql image does with MYSQL_ROOT_PASSWORD and MYSQL_DATABASE on first start.
 mysql --no-defaults --socket="$WORK/mysqld.sock" -uroot \
@@ -84,8 +85,20 @@ until_ok '[ -n "$(status mysql_on_create)" ]' 90 || fail "create handler did not
 [ "$(status mysql_on_create)" = "mysql-instance created without restore-job" ] || fail "create: $(status mysql_on_create)"
 sql "$PW1" "CREATE TABLE notes (id INT PRIMARY KEY, text VARCHAR(64)); INSERT INTO notes VALUES (1, 'written before delete');"
 
-step "update: rotate the password"
+step "update: a rotation that fails says why"
+# Someone changed the password behind the operator's back: mysqladmin cannot log in.
+sql "$PW1" "ALTER USER root@localhost IDENTIFIED BY 'changed-by-hand'"
 kubectl patch mysql e2e --type=merge -p "{\"spec\":{\"password\":\"$PW2\"}}" >/dev/null
+progress() { kubectl get mysql e2e -o 'jsonpath={.status.yopf.progress.mysql_on_update.message}' 2>/dev/null; }
+until_ok '[ -n "$(progress)" ]' 60 || fail "the failed rotation left no message"
+echo "   $(progress | head -2 | tr '\n' ' ')"
+progress | grep -q "exited with 1" || fail "no exit code in: $(progress)"
+progress | grep -q "Access denied" || fail "no stderr in: $(progress)"
+[ "$(kubectl get deployment e2e -o jsonpath='{.spec.template.spec.containers[0].env[0].value}')" = "$PW1" ] || fail "the Deployment changed although the rotation failed"
+
+step "update: rotate the password"
+# Put it back: the handler's retry (with backoff) now succeeds.
+MYSQL_PWD=changed-by-hand mysql --no-defaults --host=127.0.0.1 --port="$PORT" --user=root -e "ALTER USER root@localhost IDENTIFIED BY '$PW1'"
 until_ok '[ "$(status mysql_on_update)" = "password updated" ]' 90 || fail "update: $(kubectl get mysql e2e -o jsonpath='{.status.yopf.progress}')"
 [ "$(sql "$PW2" 'SELECT COUNT(*) FROM notes')" = 1 ] || fail "the new password does not work"
 if sql "$PW1" 'SELECT 1' 2>/dev/null; then fail "the old password still works"; fi
@@ -123,4 +136,4 @@ for f in yopf.log events.yaml messages.txt; do
   if grep -q -e "$PW1" -e "$PW2" "$WORK/$f"; then fail "a password appears in $f"; fi
 done
 
-echo "PASS: create, rotate, backup on delete, restore on create, stream restore"
+echo "PASS: create, failed and successful rotation, backup on delete, restore on create, stream restore"
