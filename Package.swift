@@ -98,6 +98,7 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
         .testTarget(name: "KubeHTTPTests", dependencies: ["KubeHTTP", "Kube", "JSONValue", "Platform"], path: "Tests/KubeHTTPTests"),
-        .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "JSONValue"], path: "Tests/DevClusterTests"),
+        .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "KubeHTTP", "JSONValue"], path: "Tests/DevClusterTests",
+                    exclude: ["kubectl-referee.sh"]),
     ]
 )

@@ -26,11 +26,17 @@ struct DevClusterCommand: AsyncParsableCommand {
     @Option(name: .customLong("watch-history"), help: "How many recent changes watches can resume from.")
     var watchHistory: Int = 10_000
 
+    @Option(help: "How pods run commands (kubectl exec, Job and Pod containers): scripted (simulated, the default) or local (real local processes with the pod's env).")
+    var exec: String = "scripted"
+
     @Flag(help: "Log every request (method, path, code, duration) to stderr.")
     var verbose = false
 
     func validate() throws {
         _ = try endpoint()
+        guard exec == "scripted" || exec == "local" else {
+            throw ValidationError("--exec must be scripted or local, got \(exec)")
+        }
         guard watchHistory > 0 else { throw ValidationError("--watch-history must be at least 1, got \(watchHistory)") }
     }
 
@@ -59,6 +65,12 @@ struct DevClusterCommand: AsyncParsableCommand {
                 throw DevClusterError.io("\(faults): \(error)")
             }
         }
+        // Deployments, Jobs and Pods come alive as a kubelet and the controllers would make
+        // them, and `kubectl exec` / `kubectl logs` reach their commands.
+        let runner: any PodCommandRunner = exec == "local" ? LocalPodCommandRunner() : ScriptedPodCommandRunner()
+        let simulator = WorkloadSimulator(cluster: cluster, runner: runner)
+        simulator.start()
+        cluster.attachPodCommands(simulator)
         let token = Kubeconfig.randomToken()
         let server = DevClusterServer(backend: cluster, token: token, verbose: verbose)
         let port = try await server.start(host: host, port: requestedPort)
@@ -70,5 +82,6 @@ struct DevClusterCommand: AsyncParsableCommand {
         let signal = await ShutdownSignal.wait()
         RequestLog.write("yopf dev-cluster: signal \(signal), shutting down\n")
         try await server.stop()
+        await simulator.stop()
     }
 }

@@ -12,6 +12,9 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// Its name in the pipeline, by which an exec upgrade removes it.
+    static let name = "yopf-api"
+
     /// Bodies larger than this are refused with 413 (kube-apiserver's limit is 3 MiB per object).
     static let maximumBodySize = 16 * 1024 * 1024
 

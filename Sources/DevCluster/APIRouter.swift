@@ -13,6 +13,8 @@ public struct APIRouter: Sendable {
     public let token: String?
     /// `host:port` the server is reachable at, for `/api`'s serverAddressByClientCIDRs.
     public var serverAddress: String
+    /// The exec channel protocols the server upgrades to (for the wording of refusals).
+    public var execProtocols: [String] = WebSocketUpgrade.supportedProtocols
     let clock: @Sendable () -> Int
 
     public init(backend: any DevClusterBackend, token: String? = nil, serverAddress: String = "127.0.0.1:0",
@@ -157,6 +159,12 @@ public struct APIRouter: Sendable {
     }
 
     func resource(_ r: APIRequest, _ p: ResourcePath) async throws -> APIResponse {
+        if p.group.isEmpty, p.resource == "pods", p.subresource == "exec", let ns = p.namespace, let name = p.name {
+            return try await exec(r, namespace: ns, pod: name)
+        }
+        if p.group.isEmpty, p.resource == "pods", p.subresource == "log", let ns = p.namespace, let name = p.name {
+            return try await podLog(r, namespace: ns, pod: name)
+        }
         if p.group.isEmpty, p.resource == "pods", let sub = p.subresource, WebSocketUpgrade.streamingSubresources.contains(sub) {
             throw KubeError.badRequest("pods/\(sub) is not served by the yopf dev-cluster yet: it needs a WebSocket session (\(WebSocketUpgrade.supportedProtocols.joined(separator: ", ")))")
         }
@@ -225,6 +233,42 @@ public struct APIRouter: Sendable {
         default:
             throw KubeError.methodNotAllowed("the server does not allow this method on the requested resource")
         }
+    }
+
+    // MARK: Pods
+
+    /// An exec request that reached the router was not upgraded: say why, as
+    /// kube-apiserver does — the pod's problem first (404, 400), else the protocol's.
+    func exec(_ r: APIRequest, namespace: String, pod: String) async throws -> APIResponse {
+        guard r.method == "GET" || r.method == "POST" else {
+            throw KubeError.methodNotAllowed("the server does not allow this method on the requested resource")
+        }
+        let options = ExecOptions(
+            namespace: namespace, pod: pod, container: RequestOptions.nonEmpty(r.query["container"]),
+            command: r.query["command"].map { [$0] } ?? [],
+            stdin: r.flag("stdin"), stdout: r.flag("stdout"), stderr: r.flag("stderr"), tty: r.flag("tty"))
+        try await ExecPreflight.check(options, backend: backend)
+        throw WebSocketUpgrade.refusal(r, supported: execProtocols)
+    }
+
+    /// `GET …/pods/NAME/log` as text. `follow=true` answers what is logged so far and ends
+    /// (the dev-cluster does not keep the stream open); `timestamps`, `previous` and
+    /// `sinceSeconds` are ignored.
+    func podLog(_ r: APIRequest, namespace: String, pod: String) async throws -> APIResponse {
+        guard r.method == "GET" || r.method == "HEAD" else {
+            throw KubeError.methodNotAllowed("the server does not allow this method on the requested resource")
+        }
+        guard let pods = backend as? any PodAccess else {
+            throw KubeError.badRequest("pods/log is not served: this dev-cluster's backend keeps no pod logs")
+        }
+        let tail = try RequestOptions.int(r, "tailLines")
+        let limit = try RequestOptions.int(r, "limitBytes")
+        if let limit, limit < 1 { throw KubeError.badRequest("limitBytes must be greater than 0, got \(limit)") }
+        if let tail, tail < 0 { throw KubeError.badRequest("tailLines must be 0 or greater, got \(tail)") }
+        let text = try await pods.logs(PodLogRequest(
+            namespace: namespace, pod: pod, container: RequestOptions.nonEmpty(r.query["container"]),
+            tailLines: tail, limitBytes: limit))
+        return .text(text)
     }
 
     func exists(_ ref: ObjectRef) async -> Bool {

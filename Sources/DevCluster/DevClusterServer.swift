@@ -29,6 +29,8 @@ public final class DevClusterServer: Sendable {
     public let backend: any DevClusterBackend
     public let token: String?
     public let log: RequestLog
+    /// WebSocket subprotocols offered for `pods/exec`, best first.
+    public let execProtocols: [String]
 
     private struct State {
         var listener: (any Channel)?
@@ -40,16 +42,26 @@ public final class DevClusterServer: Sendable {
     ///   - token: when set, requests that carry credentials must carry this bearer token
     ///     (kubectl sends none over plain http, so requests without credentials pass).
     ///   - verbose: log each request (method, path, code, duration) to stderr.
-    public init(backend: any DevClusterBackend, token: String? = nil, verbose: Bool = false) {
+    ///   - execProtocols: the exec channel protocols served, best first (tests pass
+    ///     `["v4.channel.k8s.io"]` to play an old API server).
+    public init(backend: any DevClusterBackend, token: String? = nil, verbose: Bool = false,
+                execProtocols: [String] = ["v5.channel.k8s.io", "v4.channel.k8s.io"]) {
         self.backend = backend
         self.token = token
         self.log = RequestLog(enabled: verbose)
+        self.execProtocols = execProtocols.filter { WebSocketUpgrade.supportedProtocols.contains($0) }
     }
+
+    /// Frames from clients may be this large (stdin pieces are 32 KiB from yopf, smaller from kubectl).
+    static let maxFrameSize = 1 << 20
 
     /// Binds and starts serving; returns the bound port (useful with port 0).
     public func start(host: String, port: Int) async throws -> Int {
-        let router = APIRouter(backend: backend, token: token, serverAddress: "\(host):\(port)")
+        var configured = APIRouter(backend: backend, token: token, serverAddress: "\(host):\(port)")
+        configured.execProtocols = execProtocols
+        let router = configured
         let log = self.log
+        let backend = self.backend, token = self.token, protocols = self.execProtocols
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -58,16 +70,24 @@ public final class DevClusterServer: Sendable {
                 self?.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOWebSocketServerUpgrader(
+                        maxFrameSize: Self.maxFrameSize,
                         shouldUpgrade: { channel, head in
-                            channel.eventLoop.makeSucceededFuture(WebSocketUpgrade.responseHeaders(for: head))
+                            WebSocketUpgrade.responseHeaders(for: head, on: channel, backend: backend, token: token, supported: protocols)
                         },
-                        upgradePipelineHandler: { channel, _ in
-                            // Nothing is upgraded yet (shouldUpgrade refuses); exec adds its handler here.
-                            channel.close()
+                        upgradePipelineHandler: { channel, head in
+                            guard let (options, chosen) = WebSocketUpgrade.execSession(head, supported: protocols) else {
+                                return channel.close()
+                            }
+                            // The HTTP handler is done with this connection: frames go to the session.
+                            return channel.pipeline.removeHandler(name: APIChannelHandler.name).flatMapThrowing {
+                                try channel.pipeline.syncOperations.addHandler(
+                                    ExecSessionHandler(options: options, protocol: chosen, pods: backend as? any PodAccess))
+                                log.upgraded(head.method.rawValue, uri: head.uri, protocol: chosen)
+                            }
                         })
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                    try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, log: log))
+                    try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, log: log), name: APIChannelHandler.name)
                 }
             }
         let listener: any Channel

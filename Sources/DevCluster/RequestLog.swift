@@ -23,6 +23,12 @@ public struct RequestLog: Sendable {
         Self.write("debug: \(r.method) \(target) \(status) \(duration)\n")
     }
 
+    /// A request that became a WebSocket session (its end is not logged).
+    func upgraded(_ method: String, uri: String, protocol chosen: String) {
+        guard enabled else { return }
+        Self.write("debug: \(method) \(uri) 101 \(chosen)\n")
+    }
+
     public static func write(_ line: String) {
         // One write(2) per line on fd 2: lines from concurrent requests do not interleave.
         let bytes = Array(line.utf8)
