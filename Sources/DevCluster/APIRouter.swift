@@ -45,7 +45,7 @@ public struct APIRouter: Sendable {
         default:
             break
         }
-        try authorize(r)
+        if let answer = try await admitAndServeAuthAPIs(r, path: path) { return answer }
         if path == "/version" { return try await readOnly(r) { .json(Discovery.version) } }
         if path == "/api" || path == "/apis" {
             return try await readOnly(r) { try await aggregatedOrLegacy(r, core: path == "/api") }

@@ -24,11 +24,16 @@ public final class MemoryCluster: KubeAPI, Sendable {
         public var watchBufferSize: Int
         /// How often watches with `allowBookmarks` get a BOOKMARK event.
         public var bookmarkInterval: Duration
+        /// Whether calls with a user in their `RequestContext` are checked by RBAC (see
+        /// MemoryCluster+Authorization); `authorizationMode` changes it later.
+        public var authorization: AuthorizationMode
 
-        public init(historySize: Int = 10_000, watchBufferSize: Int = 1_000, bookmarkInterval: Duration = .seconds(60)) {
+        public init(historySize: Int = 10_000, watchBufferSize: Int = 1_000, bookmarkInterval: Duration = .seconds(60),
+                    authorization: AuthorizationMode = .alwaysAllow) {
             self.historySize = historySize
             self.watchBufferSize = watchBufferSize
             self.bookmarkInterval = bookmarkInterval
+            self.authorization = authorization
         }
     }
 
@@ -36,9 +41,12 @@ public final class MemoryCluster: KubeAPI, Sendable {
     public let configuration: Configuration
     /// Container output the simulated kubelet (Controllers/) records, served by `podLogs`.
     let podLogStore = PodLogStore()
+    /// Authorization mode and issued tokens (Auth/).
+    let accessControl: AccessControl
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        accessControl = AccessControl(mode: configuration.authorization)
         state = Mutex(ClusterState(historySize: configuration.historySize, watchBufferSize: configuration.watchBufferSize))
     }
 
@@ -100,16 +108,19 @@ public final class MemoryCluster: KubeAPI, Sendable {
     // MARK: The same calls on behalf of a caller (the seam for authorization)
 
     public func get(_ ref: ObjectRef, subresource: String?, context: RequestContext) async throws -> JSON {
+        try checkCall("get", ref.gvr, subresource, ref.namespace, ref.name, context)
         try await admit("get", ref.gvr, subresource, ref.namespace, ref.name, context)
         return try state.withLock { s in try s.get(try s.registry.require(ref.gvr), ref, subresource: subresource) }
     }
 
     public func list(_ gvr: GroupVersionResource, namespace: String?, options: ListOptions, context: RequestContext) async throws -> JSON {
+        try checkCall("list", gvr, nil, namespace, nil, context)
         try await admit("list", gvr, nil, namespace, nil, context)
         return try state.withLock { s in try s.list(try s.registry.require(gvr), namespace: namespace, options: options) }
     }
 
     public func create(_ gvr: GroupVersionResource, namespace: String?, body: JSON, options: WriteOptions, context: RequestContext) async throws -> JSON {
+        try checkCall("create", gvr, nil, namespace, body["metadata"]?["name"]?.string, context)
         try await admit("create", gvr, nil, namespace, body["metadata"]?["name"]?.string, context)
         let request = WriteRequest(options: options, context: context)
         return try state.withLock { s in
@@ -118,6 +129,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
     }
 
     public func update(_ ref: ObjectRef, subresource: String?, body: JSON, options: WriteOptions, context: RequestContext) async throws -> JSON {
+        try checkCall("update", ref.gvr, subresource, ref.namespace, ref.name, context)
         try await admit("update", ref.gvr, subresource, ref.namespace, ref.name, context)
         let request = WriteRequest(options: options, context: context)
         return try state.withLock { s in
@@ -126,6 +138,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
     }
 
     public func patch(_ ref: ObjectRef, subresource: String?, type: PatchType, body: JSON, options: WriteOptions, context: RequestContext) async throws -> JSON {
+        try checkCall("patch", ref.gvr, subresource, ref.namespace, ref.name, context)
         try await admit("patch", ref.gvr, subresource, ref.namespace, ref.name, context)
         let request = WriteRequest(options: options, context: context)
         return try state.withLock { s in
@@ -134,6 +147,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
     }
 
     public func delete(_ ref: ObjectRef, options: DeleteOptions, context: RequestContext) async throws -> JSON {
+        try checkCall("delete", ref.gvr, nil, ref.namespace, ref.name, context)
         try await admit("delete", ref.gvr, nil, ref.namespace, ref.name, context)
         return try state.withLock { s in
             try s.delete(try s.registry.require(ref.gvr), ref, options: options, now: Timestamp.now())
@@ -141,6 +155,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
     }
 
     public func watch(_ gvr: GroupVersionResource, namespace: String?, options: WatchOptions, context: RequestContext) async throws -> AsyncThrowingStream<WatchEvent, any Error> {
+        try checkCall("watch", gvr, nil, namespace, nil, context)
         let dropAfter = try await admit("watch", gvr, nil, namespace, nil, context)
         let (id, stream) = try state.withLock { s in
             try s.openWatch(try s.registry.require(gvr), namespace: namespace, options: options, dropAfter: dropAfter)

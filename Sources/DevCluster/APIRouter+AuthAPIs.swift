@@ -1,0 +1,50 @@
+import JSONValue
+import Kube
+import KubeMemory
+
+/// The authentication and authorization APIs the router answers itself (they store
+/// nothing): TokenRequest (`POST …/serviceaccounts/NAME/token`), SelfSubjectAccessReview
+/// and SubjectAccessReview (`kubectl auth can-i`), SelfSubjectReview (`kubectl auth
+/// whoami`). Only a `MemoryCluster` backend issues tokens and answers reviews.
+extension APIRouter {
+    /// Authenticates and authorizes the request, then answers it when it is one of the APIs
+    /// above; nil means: route it as usual.
+    func admitAndServeAuthAPIs(_ r: APIRequest, path: String) async throws -> APIResponse? {
+        let user = try RequestGate(backend: backend, token: token).admit(r, path: path)
+        guard let cluster = backend as? MemoryCluster, let p = ResourcePath(path: path), p.version == "v1" else { return nil }
+        switch (p.group, p.resource, p.subresource) {
+        case ("", "serviceaccounts", "token"?):
+            guard let namespace = p.namespace, let name = p.name else { return nil }
+            try requirePost(r)
+            let body = try AuthProtobufBodies.object(r)
+            return .json(try cluster.requestToken(namespace: namespace, serviceAccount: name, request: body, context: user), status: 201)
+        case ("authorization.k8s.io", "selfsubjectaccessreviews", nil), ("authorization.k8s.io", "subjectaccessreviews", nil):
+            guard p.name == nil, p.namespace == nil else { return nil }
+            try requirePost(r)
+            var review = try AuthProtobufBodies.object(r)
+            let expected = p.resource == "selfsubjectaccessreviews" ? "SelfSubjectAccessReview" : "SubjectAccessReview"
+            if review["kind"] == nil { review["kind"] = .string(expected) }
+            guard review["kind"]?.string == expected else {
+                throw KubeError.badRequest("the body must be an authorization.k8s.io/v1 \(expected), got kind \(review["kind"]?.string ?? "")")
+            }
+            return .json(try cluster.reviewAccess(review, context: user), status: 201)
+        case ("authentication.k8s.io", "selfsubjectreviews", nil):
+            guard p.name == nil, p.namespace == nil else { return nil }
+            try requirePost(r)
+            var userInfo: JSON = ["username": .string(user.user ?? "")]
+            if !user.groups.isEmpty { userInfo["groups"] = .array(user.groups.map { .string($0) }) }
+            return .json([
+                "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                "metadata": ["creationTimestamp": .null], "status": ["userInfo": userInfo],
+            ], status: 201)
+        default:
+            return nil
+        }
+    }
+
+    private func requirePost(_ r: APIRequest) throws(KubeError) {
+        guard r.method == "POST" else {
+            throw .methodNotAllowed("the server does not allow this method on the requested resource")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Kube
+import KubeMemory
+
+/// Authentication and authorization of one HTTP request, as kube-apiserver's filters do
+/// them before any handler runs. The router calls it for every request; the WebSocket
+/// upgrade path (exec) must call it too.
+///
+/// Authentication: `Authorization: Bearer T` is the dev-cluster's admin token (user
+/// `admin`, group `system:masters`) or a ServiceAccount token from the TokenRequest API;
+/// anything else is 401. A request without credentials — kubectl sends none over plain
+/// http — is `system:anonymous` when RBAC is on, and the administrator when it is off
+/// (as the dev-cluster always behaved). Authorization: the backend's mode and RBAC objects
+/// (only a `MemoryCluster` backend has them; other backends allow every authenticated call).
+public struct RequestGate: Sendable {
+    public let backend: any DevClusterBackend
+    /// The admin bearer token the kubeconfig carries, if the server has one.
+    public let token: String?
+
+    public init(backend: any DevClusterBackend, token: String?) {
+        self.backend = backend
+        self.token = token
+    }
+
+    var cluster: MemoryCluster? { backend as? MemoryCluster }
+
+    /// Who makes the request, or 401 Unauthorized.
+    public func authenticate(_ r: APIRequest) throws(KubeError) -> RequestContext {
+        let rbac = cluster?.authorizationMode == .rbac
+        guard let header = r.header("authorization") else { return rbac ? .unauthenticated : .admin }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw .unauthorized() }
+        let given = String(parts[1].trimmingSpaces())
+        if let token, given == token { return .admin }
+        if let cluster {
+            do {
+                return try cluster.authenticate(token: given)
+            } catch {
+                // Without an admin token and without RBAC every caller used to be let in.
+                if token == nil, !rbac { return .admin }
+                throw error
+            }
+        }
+        if token == nil { return .admin }
+        throw .unauthorized()
+    }
+
+    /// Authenticates and authorizes; returns the caller, or throws 401 or kube's 403.
+    /// `path` is the request path without a trailing slash.
+    @discardableResult
+    public func admit(_ r: APIRequest, path: String) throws(KubeError) -> RequestContext {
+        let user = try authenticate(r)
+        try cluster?.checkAccess(RequestAttributes(http: r, path: path), as: user)
+        return user
+    }
+}

@@ -1,0 +1,102 @@
+import JSONValue
+
+/// Whether a request is allowed, and why: what `SubjectAccessReview.status` reports.
+public struct AuthorizationDecision: Sendable, Equatable {
+    public var allowed: Bool
+    public var reason: String
+
+    public init(allowed: Bool, reason: String = "") {
+        self.allowed = allowed
+        self.reason = reason
+    }
+}
+
+/// kube-apiserver's RBAC authorizer over a snapshot of the four RBAC kinds.
+///
+/// A ClusterRoleBinding grants its ClusterRole's rules everywhere (namespaced resources in
+/// every namespace, cluster-scoped resources, non-resource URLs). A RoleBinding grants the
+/// rules of its Role — or of a ClusterRole it names — only for requests in its own
+/// namespace, and never non-resource URLs. Subjects are Users (by name), Groups (by
+/// membership) and ServiceAccounts (`system:serviceaccount:NS:NAME`; a subject without a
+/// namespace means the binding's). Members of `system:masters` may do everything. A
+/// binding naming a role that does not exist grants nothing; aggregated ClusterRoles
+/// (`aggregationRule`) are not expanded.
+public struct RBACAuthorizer: Sendable {
+    public var roles: [JSON]
+    public var clusterRoles: [JSON]
+    public var roleBindings: [JSON]
+    public var clusterRoleBindings: [JSON]
+
+    public init(roles: [JSON] = [], clusterRoles: [JSON] = [], roleBindings: [JSON] = [], clusterRoleBindings: [JSON] = []) {
+        self.roles = roles
+        self.clusterRoles = clusterRoles
+        self.roleBindings = roleBindings
+        self.clusterRoleBindings = clusterRoleBindings
+    }
+
+    static let rbacGroup = "rbac.authorization.k8s.io"
+
+    public func authorize(_ a: RequestAttributes, as user: RequestContext) -> AuthorizationDecision {
+        if user.isSuperuser {
+            return AuthorizationDecision(allowed: true, reason: "the user is a member of system:masters")
+        }
+        for binding in clusterRoleBindings {
+            guard let subject = matchingSubject(binding, user: user, bindingNamespace: ""),
+                  roleRefKind(binding) == "ClusterRole", let roleName = binding["roleRef"]?["name"]?.string,
+                  let role = find(clusterRoles, namespace: nil, name: roleName), grants(role, a) else { continue }
+            return allowed(by: "ClusterRoleBinding", binding, roleKind: "ClusterRole", roleName, subject)
+        }
+        guard a.isResourceRequest, !a.namespace.isEmpty else { return AuthorizationDecision(allowed: false) }
+        for binding in roleBindings where binding["metadata"]?["namespace"]?.string == a.namespace {
+            guard let subject = matchingSubject(binding, user: user, bindingNamespace: a.namespace),
+                  let roleName = binding["roleRef"]?["name"]?.string else { continue }
+            let kind = roleRefKind(binding)
+            let role: JSON?
+            switch kind {
+            case "Role": role = find(roles, namespace: a.namespace, name: roleName)
+            case "ClusterRole": role = find(clusterRoles, namespace: nil, name: roleName)
+            default: role = nil
+            }
+            guard let role, grants(role, a) else { continue }
+            return allowed(by: "RoleBinding", binding, roleKind: kind, roleName, subject)
+        }
+        return AuthorizationDecision(allowed: false)
+    }
+
+    func roleRefKind(_ binding: JSON) -> String { binding["roleRef"]?["kind"]?.string ?? "" }
+
+    func find(_ objects: [JSON], namespace: String?, name: String) -> JSON? {
+        objects.first { $0["metadata"]?["name"]?.string == name && (namespace == nil || $0["metadata"]?["namespace"]?.string == namespace) }
+    }
+
+    func grants(_ role: JSON, _ a: RequestAttributes) -> Bool {
+        (role["rules"]?.array ?? []).contains { PolicyRule(json: $0).allows(a) }
+    }
+
+    /// The first subject of the binding that names this user, described as kube does.
+    func matchingSubject(_ binding: JSON, user: RequestContext, bindingNamespace: String) -> String? {
+        for s in binding["subjects"]?.array ?? [] {
+            guard let kind = s["kind"]?.string, let name = s["name"]?.string else { continue }
+            switch kind {
+            case "User":
+                if user.user == name { return "User \(q(name))" }
+            case "Group":
+                if user.groups.contains(name) { return "Group \(q(name))" }
+            case "ServiceAccount":
+                let ns = s["namespace"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? bindingNamespace
+                if !ns.isEmpty, user.user == "system:serviceaccount:\(ns):\(name)" { return "ServiceAccount \(q("\(name)/\(ns)"))" }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    func allowed(by bindingKind: String, _ binding: JSON, roleKind: String, _ roleName: String, _ subject: String) -> AuthorizationDecision {
+        let name = binding["metadata"]?["name"]?.string ?? ""
+        let where_ = binding["metadata"]?["namespace"]?.string.map { "\(name)/\($0)" } ?? name
+        return AuthorizationDecision(allowed: true, reason: "RBAC: allowed by \(bindingKind) \(q(where_)) of \(roleKind) \(q(roleName)) to \(subject)")
+    }
+
+    private func q(_ s: String) -> String { "\"\(s)\"" }
+}
