@@ -44,6 +44,6 @@ import Testing
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "e2e-local.sh failed:\n\(text)")
-        #expect(text.contains("PASS: create, rotate, backup on delete, restore on create, stream restore"))
+        #expect(text.contains("PASS: create, failed and successful rotation, backup on delete, restore on create, stream restore"))
     }
 }
