@@ -9,18 +9,27 @@ import Testing
 struct KubectlRefereeTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("kubectl-referee.sh").path
 
-    @Test(arguments: ["crd", "crud", "patch", "apply", "server-side-apply", "status", "scale", "finalizer", "watch", "wait", "gc"])
+    @Test(arguments: ["crd", "crud", "patch", "apply", "server-side-apply", "status", "scale", "finalizer", "watch", "wait", "gc", "exec", "logs"])
     func flow(_ name: String) async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("yopf-referee-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let server = DevClusterServer(backend: MemoryCluster(), token: "referee-token")
+        // Pod flows run the server as `yopf dev-cluster` does: pods come alive and run
+        // scripted commands. The other flows check the API alone.
+        let cluster = MemoryCluster()
+        let simulator = ["exec", "logs"].contains(name) ? WorkloadSimulator(cluster: cluster) : nil
+        if let simulator {
+            simulator.start()
+            cluster.attachPodCommands(simulator)
+        }
+        let server = DevClusterServer(backend: cluster, token: "referee-token")
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let kubeconfig = work.appendingPathComponent("kubeconfig").path
         try DevClusterServer.writeKubeconfig(path: kubeconfig, server: "http://127.0.0.1:\(port)", token: "referee-token")
 
         let (status, output) = try await Self.run(["/bin/bash", Self.script, name, work.path], kubeconfig: kubeconfig)
         try await server.stop()
+        await simulator?.stop()
         #expect(status == 0, "kubectl-referee.sh \(name) failed:\n\(output)")
         #expect(output.contains("PASS \(name)"), "\(output)")
     }

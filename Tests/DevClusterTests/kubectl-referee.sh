@@ -3,7 +3,8 @@
 # each step asserting on what kubectl prints.
 #
 # Usage: KUBECONFIG=FILE kubectl-referee.sh FLOW [WORKDIR]
-#   FLOW: crd crud patch apply server-side-apply status scale finalizer watch wait gc
+#   FLOW: crd crud patch apply server-side-apply status scale finalizer watch wait gc exec logs
+#   (exec and logs need the server to run the workload simulator, as `yopf dev-cluster` does)
 # Prints "ok - STEP" per passing step; on the first failure prints "FAIL - STEP" with
 # kubectl's output and exits 1. Exits 2 on usage errors.
 set -u
@@ -349,15 +350,72 @@ YAML
     eventually "the dependent is collected" 'configmaps "child" not found' k get configmap child
 }
 
+# kubectl exec over WebSocket (v5.channel.k8s.io): stdout, exit codes, piped stdin ended by
+# the v5 close signal. The pod is a Deployment's, made Running by the workload simulator.
+flow_exec() {
+    run "create a deployment" k create deployment web --image=busybox
+    eventually "its pod runs" '^Running$' k get pods -l app=web -o 'jsonpath={.items[0].status.phase}'
+    local pod
+    pod="$(k get pods -l app=web -o 'jsonpath={.items[0].metadata.name}')"
+    run "exec echo" k exec "$pod" -- echo hi
+    expect "stdout comes back" '^hi$'
+    out="$(k exec "$pod" -- sh -c 'exit 3' 2>&1)"
+    local rc=$?
+    [ $rc -eq 3 ] || { printf 'FAIL - the exit code is propagated (exit %d, expected 3)\n%s\n' "$rc" "$out"; exit 1; }
+    expect "the exit code is propagated" 'command terminated with exit code 3'
+    printf 'line one\nline two\n' >"$work/in.txt"
+    run "exec -i cat < file" k exec -i "$pod" -- cat <"$work/in.txt"
+    expect "piped stdin comes back" '^line two$'
+    expect "all of it" '^line one$'
+    out="$(echo x | k exec -i "$pod" -- wc -c 2>&1)"
+    rc=$?
+    [ $rc -eq 0 ] || { printf 'FAIL - echo x | exec -i wc -c (exit %d)\n%s\n' "$rc" "$out"; exit 1; }
+    expect "stdin ends, wc counts it" '^2$'
+    head -c 3000000 /dev/zero >"$work/big.bin"
+    run "3 MB through exec -i" k exec -i "$pod" -- wc -c <"$work/big.bin"
+    expect "every byte arrives" '^3000000$'
+    fails_with "exec in a missing pod" 'pods "nope" not found' k exec nope -- true
+    fails_with "exec in an unknown container" 'container db is not valid' k exec "$pod" -c db -- true
+}
+
+# kubectl logs: a Job's pod with a scripted log.
+flow_logs() {
+    cat >"$work/job.yaml" <<'YAML'
+apiVersion: batch/v1
+kind: Job
+metadata: {name: hello}
+spec:
+  template:
+    metadata:
+      annotations:
+        yopf.dev/simulate-log: "first line\nsecond line\n"
+        yopf.dev/simulate-exit-code: "0"
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox, command: [echo, hi]}]
+YAML
+    run "create the job" k create -f "$work/job.yaml"
+    eventually "its pod succeeds" '^Succeeded$' k get pods -l job-name=hello -o 'jsonpath={.items[0].status.phase}'
+    local pod
+    pod="$(k get pods -l job-name=hello -o 'jsonpath={.items[0].metadata.name}')"
+    run "logs" k logs "$pod"
+    expect "the whole log" '^first line$'
+    expect "to the end" '^second line$'
+    run "logs --tail=1" k logs --tail=1 "$pod"
+    expect "the last line" '^second line$'
+    expect_not "only the last line" 'first line'
+    fails_with "logs of a missing pod" 'pods "nope" not found' k logs nope
+}
+
 start() {
     out="$(kubectl --kubeconfig "$KUBECONFIG" --cache-dir "$work/cache" create namespace "$ns" 2>&1)"
     kubectl --kubeconfig "$KUBECONFIG" --cache-dir "$work/cache" get namespace "$ns" >/dev/null 2>&1 || {
         printf 'FAIL - create the namespace %s\n%s\n' "$ns" "$out"; exit 1; }
 }
 
-all_flows="crd crud patch apply server-side-apply status scale finalizer watch wait gc"
+all_flows="crd crud patch apply server-side-apply status scale finalizer watch wait gc exec logs"
 case "$flow" in
-    crd|crud|patch|apply|server-side-apply|status|scale|finalizer|watch|wait|gc) start ;;
+    crd|crud|patch|apply|server-side-apply|status|scale|finalizer|watch|wait|gc|exec|logs) start ;;
 esac
 case "$flow" in
     crd) flow_crd ;;
@@ -371,6 +429,8 @@ case "$flow" in
     watch) flow_watch ;;
     wait) flow_wait ;;
     gc) flow_gc ;;
+    exec) flow_exec ;;
+    logs) flow_logs ;;
     *) echo "usage: KUBECONFIG=FILE $0 FLOW [WORKDIR]; FLOW is one of: $all_flows" >&2; exit 2 ;;
 esac
 echo "PASS $flow"
