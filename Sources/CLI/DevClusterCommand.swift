@@ -32,10 +32,16 @@ struct DevClusterCommand: AsyncParsableCommand {
     @Flag(help: "Log every request (method, path, code, duration) to stderr.")
     var verbose = false
 
+    @Option(help: "Who may do what: always-allow (every request, the default) or rbac (bearer tokens: the kubeconfig's admin token or ServiceAccount tokens from the TokenRequest API; Roles, ClusterRoles and bindings decide; requests without credentials, such as kubectl's over http, are system:anonymous).")
+    var authorization: String = "always-allow"
+
     func validate() throws {
         _ = try endpoint()
         guard exec == "scripted" || exec == "local" else {
             throw ValidationError("--exec must be scripted or local, got \(exec)")
+        }
+        guard ["always-allow", "rbac"].contains(authorization.lowercased()) else {
+            throw ValidationError("--authorization must be always-allow or rbac, got \(authorization)")
         }
         guard watchHistory > 0 else { throw ValidationError("--watch-history must be at least 1, got \(watchHistory)") }
     }
@@ -53,7 +59,8 @@ struct DevClusterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (host, requestedPort) = try endpoint()
-        let cluster = MemoryCluster(configuration: .init(historySize: watchHistory))
+        let cluster = MemoryCluster(configuration: .init(
+            historySize: watchHistory, authorization: authorization.lowercased() == "rbac" ? .rbac : .alwaysAllow))
         if let faults {
             let documents: [YAMLDocument]
             do { documents = try YAML.loadFile(atPath: faults) } catch {
