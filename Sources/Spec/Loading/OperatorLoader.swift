@@ -74,6 +74,7 @@ public struct OperatorLoader {
     /// template files are looked for.
     public static func load(yaml text: String, file: String, folder: String) -> OperatorLoadResult {
         let context = LoadContext(folder: folder)
+        defer { context.expressions.removeAll() }
         let documents: [YAMLDocument]
         do {
             documents = try YAML.load(text, file: file)

@@ -22,6 +22,10 @@ final class ExpressionTable {
 
     var count: Int { entries.count }
 
+    /// Entries hold their readers, which hold the load context, which holds this table:
+    /// the loader calls this when a load is over so that the cycle is freed.
+    func removeAll() { entries.removeAll() }
+
     func add(_ entry: Entry) -> ExpressionID {
         entries.append(entry)
         return ExpressionID(entries.count - 1)
