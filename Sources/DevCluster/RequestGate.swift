@@ -44,6 +44,14 @@ public struct RequestGate: Sendable {
         throw .unauthorized()
     }
 
+    /// `admit(_:path:)` for a request as it came (the WebSocket upgrade path calls this
+    /// with the upgrade request before answering 101).
+    @discardableResult
+    public func admit(_ r: APIRequest) throws(KubeError) -> RequestContext {
+        let path = r.path.count > 1 && r.path.hasSuffix("/") ? String(r.path.dropLast()) : r.path
+        return try admit(r, path: path)
+    }
+
     /// Authenticates and authorizes; returns the caller, or throws 401 or kube's 403.
     /// `path` is the request path without a trailing slash.
     @discardableResult
