@@ -3,9 +3,10 @@ import Kube
 import KubeMemory
 
 /// The authentication and authorization APIs the router answers itself (they store
-/// nothing): TokenRequest (`POST …/serviceaccounts/NAME/token`), SelfSubjectAccessReview
-/// and SubjectAccessReview (`kubectl auth can-i`), SelfSubjectReview (`kubectl auth
-/// whoami`). Only a `MemoryCluster` backend issues tokens and answers reviews.
+/// nothing): TokenRequest (`POST …/serviceaccounts/NAME/token`); SelfSubjectAccessReview,
+/// SubjectAccessReview and SelfSubjectRulesReview (`kubectl auth can-i [--list]`);
+/// SelfSubjectReview (`kubectl auth whoami`). Only a `MemoryCluster` backend issues
+/// tokens and answers reviews.
 extension APIRouter {
     /// Authenticates and authorizes the request, then answers it when it is one of the APIs
     /// above; nil means: route it as usual.
@@ -28,6 +29,10 @@ extension APIRouter {
                 throw KubeError.badRequest("the body must be an authorization.k8s.io/v1 \(expected), got kind \(review["kind"]?.string ?? "")")
             }
             return .json(try cluster.reviewAccess(review, context: user), status: 201)
+        case ("authorization.k8s.io", "selfsubjectrulesreviews", nil):
+            guard p.name == nil, p.namespace == nil else { return nil }
+            try requirePost(r)
+            return .json(cluster.reviewRules(try AuthProtobufBodies.object(r), context: user), status: 201)
         case ("authentication.k8s.io", "selfsubjectreviews", nil):
             guard p.name == nil, p.namespace == nil else { return nil }
             try requirePost(r)

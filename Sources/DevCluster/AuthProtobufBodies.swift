@@ -3,7 +3,8 @@ import Kube
 
 /// The protobuf bodies of kubectl 1.32's authentication and authorization commands:
 /// `kubectl create token` (TokenRequest), `kubectl auth can-i` (SelfSubjectAccessReview),
-/// `kubectl auth whoami` (SelfSubjectReview), and SubjectAccessReview. Same envelope as
+/// `kubectl auth can-i --list` (SelfSubjectRulesReview), `kubectl auth whoami`
+/// (SelfSubjectReview), and SubjectAccessReview. Same envelope as
 /// `ProtobufBody` (`k8s\0` + runtime.Unknown); field numbers from k8s.io/api
 /// authentication/v1 and authorization/v1 generated.proto.
 enum AuthProtobufBodies {
@@ -27,6 +28,9 @@ enum AuthProtobufBodies {
         GroupVersionKind(group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview"): ProtoMessage([
             1: ("metadata", .message(ProtobufBody.objectMeta)),
             2: ("spec", .message(ProtoMessage([1: ("resourceAttributes", .message(resourceAttributes)), 2: ("nonResourceAttributes", .message(nonResourceAttributes))]))),
+        ]),
+        GroupVersionKind(group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectRulesReview"): ProtoMessage([
+            1: ("metadata", .message(ProtobufBody.objectMeta)), 2: ("spec", .message(ProtoMessage([1: ("namespace", .string)]))),
         ]),
         GroupVersionKind(group: "authorization.k8s.io", version: "v1", kind: "SubjectAccessReview"): ProtoMessage([
             1: ("metadata", .message(ProtobufBody.objectMeta)),

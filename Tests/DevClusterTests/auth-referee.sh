@@ -93,6 +93,8 @@ http "bound to system:anonymous" 201 "$admin" POST $rbac/rolebindings \
     '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"tokens"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"tokens"},"subjects":[{"kind":"User","name":"system:anonymous"}]}'
 out="$(k auth can-i create serviceaccounts --subresource=token 2>&1)"
 expect "can-i says yes" '^yes'
+run "can-i --list" k auth can-i --list
+expect "lists the rule" 'serviceaccounts/token +\[\] +\[\] +\[create\]'
 fails_with "a token for a missing ServiceAccount" 'serviceaccounts "ghost" not found' k create token ghost
 run "kubectl create token" k create token bot --duration 15m
 sa="$out"

@@ -42,6 +42,39 @@ extension MemoryCluster {
         return answer
     }
 
+    /// `kubectl auth can-i --list`: a SelfSubjectRulesReview (`spec.namespace`) answered
+    /// with the caller's resource and non-resource rules there.
+    public func reviewRules(_ review: JSON, context: RequestContext) -> JSON {
+        let namespace = review["spec"]?["namespace"]?.string ?? ""
+        var rules: [PolicyRule]
+        switch (authorizationMode, context.user) {
+        case (.alwaysAllow, _), (_, nil):
+            rules = RBACAuthorizer().rules(for: .admin, namespace: namespace)
+        case (.rbac, _) where context.isSuperuser:
+            rules = RBACAuthorizer().rules(for: context, namespace: namespace)
+        case (.rbac, _):
+            rules = PublicPolicy.rules + rbacAuthorizer().rules(for: context, namespace: namespace)
+        }
+        func strings(_ a: [String]) -> JSON { .array(a.map { .string($0) }) }
+        var resourceRules: [JSON] = [], nonResourceRules: [JSON] = []
+        for r in rules {
+            if !r.nonResourceURLs.isEmpty {
+                nonResourceRules.append(["verbs": strings(r.verbs), "nonResourceURLs": strings(r.nonResourceURLs)])
+            }
+            if !r.resources.isEmpty {
+                var rule: JSON = ["verbs": strings(r.verbs), "apiGroups": strings(r.apiGroups), "resources": strings(r.resources)]
+                if !r.resourceNames.isEmpty { rule["resourceNames"] = strings(r.resourceNames) }
+                resourceRules.append(rule)
+            }
+        }
+        var answer = review
+        answer["kind"] = "SelfSubjectRulesReview"
+        answer["apiVersion"] = "authorization.k8s.io/v1"
+        if answer["metadata"] == nil { answer["metadata"] = [:] }
+        answer["status"] = ["resourceRules": .array(resourceRules), "nonResourceRules": .array(nonResourceRules), "incomplete": false]
+        return answer
+    }
+
     static func reviewAttributes(_ spec: JSON, kind: String) throws(KubeError) -> RequestAttributes {
         let resource = spec["resourceAttributes"].flatMap { $0 == .null ? nil : $0 }
         let nonResource = spec["nonResourceAttributes"].flatMap { $0 == .null ? nil : $0 }

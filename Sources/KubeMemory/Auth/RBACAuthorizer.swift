@@ -63,6 +63,37 @@ public struct RBACAuthorizer: Sendable {
         return AuthorizationDecision(allowed: false)
     }
 
+    /// Every rule that applies to `user` in `namespace` ("" for the cluster scope only):
+    /// what `kubectl auth can-i --list` shows.
+    public func rules(for user: RequestContext, namespace: String) -> [PolicyRule] {
+        if user.isSuperuser {
+            return [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"]), PolicyRule(verbs: ["*"], nonResourceURLs: ["*"])]
+        }
+        var out: [PolicyRule] = []
+        func add(_ role: JSON?) {
+            for r in role?["rules"]?.array ?? [] { out.append(PolicyRule(json: r)) }
+        }
+        for binding in clusterRoleBindings where roleRefKind(binding) == "ClusterRole" {
+            guard matchingSubject(binding, user: user, bindingNamespace: "") != nil, let name = binding["roleRef"]?["name"]?.string else { continue }
+            add(find(clusterRoles, namespace: nil, name: name))
+        }
+        guard !namespace.isEmpty else { return out }
+        for binding in roleBindings where binding["metadata"]?["namespace"]?.string == namespace {
+            guard matchingSubject(binding, user: user, bindingNamespace: namespace) != nil, let name = binding["roleRef"]?["name"]?.string else { continue }
+            switch roleRefKind(binding) {
+            case "Role": add(find(roles, namespace: namespace, name: name))
+            case "ClusterRole": add(find(clusterRoles, namespace: nil, name: name).map { role in
+                // Through a RoleBinding a ClusterRole grants no non-resource URLs.
+                var r = role
+                r["rules"] = .array((role["rules"]?.array ?? []).filter { ($0["nonResourceURLs"]?.array ?? []).isEmpty })
+                return r
+            })
+            default: continue
+            }
+        }
+        return out
+    }
+
     func roleRefKind(_ binding: JSON) -> String { binding["roleRef"]?["kind"]?.string ?? "" }
 
     func find(_ objects: [JSON], namespace: String?, name: String) -> JSON? {
