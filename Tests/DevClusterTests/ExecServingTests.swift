@@ -15,6 +15,7 @@ import Testing
         let cluster: MemoryCluster
         let simulator: WorkloadSimulator
         let server: DevClusterServer
+        let port: Int
         let client: KubeClient
 
         static func start(protocols: [String] = ["v5.channel.k8s.io", "v4.channel.k8s.io"],
@@ -32,7 +33,7 @@ import Testing
                 "metadata": ["name": "p1", "annotations": annotations],
                 "spec": ["containers": [["name": "c", "image": "busybox"]]],
             ], options: WriteOptions())
-            let served = Served(cluster: cluster, simulator: simulator, server: server, client: client)
+            let served = Served(cluster: cluster, simulator: simulator, server: server, port: port, client: client)
             #expect(await served.podPhase("p1", is: "Running"))
             return served
         }

@@ -35,6 +35,21 @@ final class RawHTTPConnection {
         guard n == bytes.count else { throw TestFailure("send() failed") }
     }
 
+    func send(bytes: [UInt8]) throws {
+        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard n == bytes.count else { throw TestFailure("send() failed") }
+    }
+
+    /// Reads until `done` holds for the bytes received so far; false when the peer closed
+    /// or the read timed out first.
+    func read(until done: ([UInt8]) -> Bool) async -> Bool {
+        while !done(received) {
+            guard let chunk = await Self.receive(fd) else { return false }
+            received.append(contentsOf: chunk)
+        }
+        return true
+    }
+
     /// Reads until the text received so far contains `marker`; false when the peer closed
     /// or the read timed out first.
     func read(until marker: String) async -> Bool {

@@ -122,9 +122,10 @@ import Testing
             \r
 
             """)
-        #expect(await c.read(until: "}"))
-        #expect(c.text.hasPrefix("HTTP/1.1 400 Bad Request"))
-        #expect(c.text.contains("pods/exec is not served by the yopf dev-cluster yet"))
+        // No such pod: refused before the upgrade, with kube-apiserver's 404.
+        #expect(await c.read(until: "not found"))
+        #expect(c.text.hasPrefix("HTTP/1.1 404 Not Found"))
+        #expect(c.text.contains(#"pods \"p1\" not found"#))
     }
 
     @Test func kubeconfigNamesServerTokenAndContext() throws {
