@@ -12,6 +12,12 @@ struct DevClusterCommand: AsyncParsableCommand {
         discussion: """
             Serves until SIGTERM or SIGINT, then exits 0. Point kubectl at it with the \
             kubeconfig written by --write-kubeconfig: kubectl --kubeconfig FILE get pods
+
+            Deployments, StatefulSets and Jobs get pods that run; kubectl exec (WebSocket, \
+            v5.channel.k8s.io or v4) and kubectl logs work on them. With --exec=scripted a few \
+            commands behave like their namesakes (echo, cat, wc -c, env, sh -c 'exit N'); \
+            with --exec=local commands run as local processes with the pod's environment. \
+            kubectl logs -f prints what is logged so far and returns.
             """)
 
     @Option(help: "Where to listen, HOST:PORT (port 0 picks a free port).")
