@@ -37,8 +37,15 @@ enum WebSocketUpgrade {
         guard let (options, chosen) = execSession(head, supported: supported) else {
             return channel.eventLoop.makeSucceededFuture(nil)
         }
-        // Wrong credentials: refused here, the router answers 401.
-        if let token, let given = head.headers.first(name: "Authorization"), given != "Bearer \(token)" {
+        // Authentication and authorization as for any request: when refused here, the
+        // router answers the same request with the 401 or 403.
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers {
+            let key = name.lowercased()
+            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
+        }
+        let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: headers)
+        guard (try? RequestGate(backend: backend, token: token).admit(request)) != nil else {
             return channel.eventLoop.makeSucceededFuture(nil)
         }
         let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)

@@ -47,10 +47,10 @@ import Testing
         return out
     }
 
-    static func upgrade(_ query: String, protocols: String) -> String {
+    static func upgrade(_ query: String, protocols: String, authorization: String? = nil) -> String {
         """
         GET /api/v1/namespaces/default/pods/p1/exec?\(query) HTTP/1.1\r
-        Host: x\r
+        Host: x\r\(authorization.map { "\nAuthorization: \($0)\r" } ?? "")
         Connection: Upgrade\r
         Upgrade: websocket\r
         Sec-WebSocket-Version: 13\r
@@ -104,6 +104,19 @@ import Testing
         #expect(status["reason"] == "NonZeroExitCode")
         #expect(status["message"] == "command terminated with non-zero exit code: error executing command [sh -c exit 7], exit code 7")
         #expect(status["details"]?["causes"] == [["reason": "ExitCode", "message": "7"]])
+        await s.stop()
+    }
+
+    @Test func wrongCredentialsAreRefusedBeforeTheUpgrade() async throws {
+        let s = try await ExecServingTests.Served.start()
+        let c = try RawHTTPConnection(port: s.port)
+        try c.send(Self.upgrade("command=echo&stdout=true", protocols: "v5.channel.k8s.io", authorization: "Bearer wrong"))
+        #expect(await c.read(until: "Unauthorized\""))
+        #expect(c.text.hasPrefix("HTTP/1.1 401"))
+        let ok = try RawHTTPConnection(port: s.port)
+        try ok.send(Self.upgrade("command=echo&command=hi&stdout=true", protocols: "v5.channel.k8s.io", authorization: "Bearer t"))
+        #expect(await ok.read(until: Self.hasClose))
+        #expect(ok.text.hasPrefix("HTTP/1.1 101"))
         await s.stop()
     }
 
