@@ -11,6 +11,7 @@ import KubeMemory
 /// http — is `system:anonymous` when RBAC is on, and the administrator when it is off
 /// (as the dev-cluster always behaved). Authorization: the backend's mode and RBAC objects
 /// (only a `MemoryCluster` backend has them; other backends allow every authenticated call).
+/// Impersonation headers (`kubectl --as`) are honoured as kube-apiserver honours them.
 public struct RequestGate: Sendable {
     public let backend: any DevClusterBackend
     /// The admin bearer token the kubeconfig carries, if the server has one.
@@ -56,7 +57,11 @@ public struct RequestGate: Sendable {
     /// `path` is the request path without a trailing slash.
     @discardableResult
     public func admit(_ r: APIRequest, path: String) throws(KubeError) -> RequestContext {
-        let user = try authenticate(r)
+        var user = try authenticate(r)
+        if let target = try Impersonation.requested(r) {
+            if let cluster { try Impersonation.check(user, as: target, requestedGroups: Impersonation.requestedGroups(r), on: cluster) }
+            user = target
+        }
         try cluster?.checkAccess(RequestAttributes(http: r, path: path), as: user)
         return user
     }

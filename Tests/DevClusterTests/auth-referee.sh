@@ -4,8 +4,9 @@
 #
 # Usage: KUBECONFIG=FILE auth-referee.sh [WORKDIR]
 # The kubeconfig is the one the dev-cluster wrote (server and admin token). kubectl sends
-# no credentials over plain http, so kubectl here is always system:anonymous; the admin
-# and the ServiceAccount act through curl with their bearer tokens.
+# no credentials over plain http, so kubectl here is system:anonymous, or — once the admin
+# lets anonymous impersonate — the ServiceAccount through `kubectl --as` (impersonation
+# headers do go over http); the admin and the ServiceAccount's own token act through curl.
 # Prints "ok - STEP" per passing step and "PASS rbac" at the end; on the first failure
 # prints "FAIL - STEP" with the output and exits 1.
 set -u
@@ -105,12 +106,31 @@ http "the ServiceAccount may use discovery" 200 "$sa" GET /apis
 http "the ServiceAccount may not list" 403 "$sa" GET /api/v1/namespaces/$ns/configmaps
 expect "worded as kube-apiserver" 'configmaps is forbidden: User \\"system:serviceaccount:referee-rbac:bot\\" cannot list resource \\"configmaps\\" in API group \\"\\" in the namespace \\"referee-rbac\\"'
 http "a made-up token" 401 "made-up" GET /api/v1/namespaces/$ns/configmaps
+# kubectl --as (headers kubectl sends over http too) once anonymous may impersonate it.
+bot=system:serviceaccount:$ns:bot
+fails_with "anonymous may not impersonate" \
+    'serviceaccounts "bot" is forbidden: User "system:anonymous" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "referee-rbac"' \
+    k --as="$bot" get configmaps
+http "admin lets anonymous impersonate ServiceAccounts of the namespace" 201 "$admin" POST $rbac/roles \
+    '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"impersonate"},"rules":[{"apiGroups":[""],"resources":["serviceaccounts"],"verbs":["impersonate"]}]}'
+http "bound to system:anonymous" 201 "$admin" POST $rbac/rolebindings \
+    '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"impersonate"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"impersonate"},"subjects":[{"kind":"User","name":"system:anonymous"}]}'
+fails_with "kubectl as the ServiceAccount is Forbidden" \
+    'configmaps is forbidden: User "system:serviceaccount:referee-rbac:bot" cannot list resource "configmaps" in API group "" in the namespace "referee-rbac"' \
+    k --as="$bot" get configmaps
+out="$(k --as="$bot" auth can-i list configmaps 2>&1)"
+expect "can-i as the ServiceAccount says no" '^no'
+
 http "admin grants get and list on configmaps" 201 "$admin" POST $rbac/roles \
     '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"read"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list"]}]}'
 http "to the ServiceAccount" 201 "$admin" POST $rbac/rolebindings \
     '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"read"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"read"},"subjects":[{"kind":"ServiceAccount","name":"bot","namespace":"referee-rbac"}]}'
 http "the ServiceAccount lists" 200 "$sa" GET /api/v1/namespaces/$ns/configmaps
 expect "and sees the ConfigMap" '"name":"settings"'
+run "kubectl as the ServiceAccount lists" k --as="$bot" get configmaps
+expect "the ConfigMap" '^settings '
+out="$(k --as="$bot" auth can-i list configmaps 2>&1)"
+expect "can-i as the ServiceAccount says yes" '^yes'
 http "but only in its namespace" 403 "$sa" GET /api/v1/namespaces/default/configmaps
 http "and may not delete" 403 "$sa" DELETE /api/v1/namespaces/$ns/configmaps/settings
 http "the ServiceAccount asks can-i" 201 "$sa" POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews \
@@ -120,5 +140,6 @@ expect "allowed, and by what" '"allowed":true,"reason":"RBAC: allowed by RoleBin
 # Deleting the binding takes the permission away at once.
 http "admin deletes the binding" 200 "$admin" DELETE $rbac/rolebindings/read
 http "the ServiceAccount is Forbidden again" 403 "$sa" GET /api/v1/namespaces/$ns/configmaps
+fails_with "and through kubectl" 'cannot list resource "configmaps"' k --as="$bot" get configmaps
 
 echo "PASS rbac"
