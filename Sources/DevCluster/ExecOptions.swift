@@ -42,7 +42,7 @@ public struct ExecOptions: Sendable, Equatable {
             let key = PercentDecoding.decode(String(kv[0]), plusIsSpace: true)
             let value = kv.count > 1 ? PercentDecoding.decode(String(kv[1]), plusIsSpace: true) : ""
             switch key {
-            case "command", "input": command.append(value)
+            case "command": command.append(value)
             case "container": container = value.isEmpty ? nil : value
             case "stdin": stdin = Self.flag(value)
             case "stdout": stdout = Self.flag(value)
