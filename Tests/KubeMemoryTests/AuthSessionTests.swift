@@ -13,7 +13,7 @@ import Testing
         #expect(tenant.context.user == "system:serviceaccount:a:tenant")
         let api: any KubeAPI = tenant
         let e = await kubeError { _ = try await api.create(R.configmaps, namespace: "a", body: configMap("x", namespace: "a")) }
-        #expect(e?.message == #"configmaps "x" is forbidden: User "system:serviceaccount:a:tenant" cannot create resource "configmaps" in API group "" in the namespace "a""#)
+        #expect(e?.message == #"configmaps is forbidden: User "system:serviceaccount:a:tenant" cannot create resource "configmaps" in API group "" in the namespace "a""#)
         _ = try await c.create(RBAC.roles, namespace: "a", body: RBAC.role("cm", namespace: "a", rules: [["apiGroups": [""], "resources": ["configmaps"], "verbs": ["create"]]]))
         _ = try await c.create(RBAC.roleBindings, namespace: "a", body: RBAC.binding("cm", namespace: "a", roleKind: "Role", role: "cm", subjects: [RBAC.sa("tenant", "a")]))
         _ = try await api.create(R.configmaps, namespace: "a", body: configMap("x", namespace: "a"))
