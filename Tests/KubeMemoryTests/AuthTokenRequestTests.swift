@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Foundation
 import Synchronization
 import Testing
 @testable import KubeMemory
@@ -29,6 +30,23 @@ import Testing
         // Each request gets its own token.
         let second = try c.requestToken(namespace: "a", serviceAccount: "bot", request: request)
         #expect(second["status"]?["token"]?.string != token)
+    }
+
+    @Test func aTokenIsAJWTWithKubesClaims() async throws {
+        let c = try await clusterWithAccount()
+        c.setAuthenticationClock { 1_000_000 }
+        let token = try #require(try c.requestToken(namespace: "a", serviceAccount: "bot", request: request)["status"]?["token"]?.string)
+        let parts = token.split(separator: ".").map(String.init)
+        #expect(parts.count == 3)
+        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let claims = try JSON.parse(Array(try #require(Data(base64Encoded: payload))))
+        #expect(claims["sub"] == "system:serviceaccount:a:bot")
+        #expect(claims["aud"] == ["https://kubernetes.default.svc.cluster.local"])
+        #expect(claims["exp"] == 1_000_600)
+        #expect(claims["iat"] == 1_000_000)
+        #expect(claims["kubernetes.io"]?["namespace"] == "a")
+        #expect(claims["kubernetes.io"]?["serviceaccount"]?["name"] == "bot")
     }
 
     @Test func expiredTokensAreUnauthorized() async throws {

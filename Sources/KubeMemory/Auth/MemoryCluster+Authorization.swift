@@ -118,10 +118,10 @@ extension MemoryCluster {
         guard let account = state.withLock({ $0.objects[GroupResource(MemoryCluster.serviceAccounts)]?[StoreKey(namespace: namespace, name: name)] }) else {
             throw .notFound(ref)
         }
-        let token = "yopf-sa." + Identifiers.uuid().filter { $0 != "-" } + Identifiers.uuid().filter { $0 != "-" }
         let now = accessControl.state.withLock { $0.clock() }
         let issued = IssuedToken(namespace: namespace, serviceAccount: name, serviceAccountUID: account.objectUID,
                                  audiences: audiences, expires: now + seconds)
+        let token = ServiceAccountToken.make(issued, issuedAt: now, id: Identifiers.uuid())
         accessControl.state.withLock { a in
             // Drop what has expired, so a long-running dev-cluster does not accumulate tokens.
             let clockNow = a.clock()
