@@ -92,6 +92,10 @@ struct DevClusterCommand: AsyncParsableCommand {
             try DevClusterServer.writeKubeconfig(path: writeKubeconfig, server: url, token: token)
         }
         RequestLog.write("yopf dev-cluster: serving on \(url)\(writeKubeconfig.map { ", kubeconfig \($0)" } ?? "")\n")
+        if cluster.authorizationMode == .rbac {
+            // kubectl drops kubeconfig credentials over plain http: say how to act as someone.
+            RequestLog.write("yopf dev-cluster: RBAC on. kubectl sends no credentials over http and is system:anonymous (with --as, whom anonymous may impersonate); bearer tokens (the kubeconfig's admin token, ServiceAccount tokens) work with curl and yopf run\n")
+        }
         let signal = await ShutdownSignal.wait()
         RequestLog.write("yopf dev-cluster: signal \(signal), shutting down\n")
         try await server.stop()

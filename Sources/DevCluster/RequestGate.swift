@@ -2,8 +2,8 @@ import Kube
 import KubeMemory
 
 /// Authentication and authorization of one HTTP request, as kube-apiserver's filters do
-/// them before any handler runs. The router calls it for every request; the WebSocket
-/// upgrade path (exec) must call it too.
+/// them before any handler runs. The router calls it for every request, the WebSocket
+/// upgrade path (exec) before it answers 101.
 ///
 /// Authentication: `Authorization: Bearer T` is the dev-cluster's admin token (user
 /// `admin`, group `system:masters`) or a ServiceAccount token from the TokenRequest API;
