@@ -188,6 +188,20 @@ enum RBAC {
         #expect(metrics.forbidden(for: .unauthenticated).message == #"forbidden: User "system:anonymous" cannot get path "/metrics""#)
     }
 
+    @Test func anAggregatedClusterRoleGrantsWhatItsSelectorsMatch() async throws {
+        let c = try await RBAC.cluster()
+        var aggregate = RBAC.role("monitoring", rules: [])
+        aggregate["aggregationRule"] = ["clusterRoleSelectors": [["matchLabels": ["example.com/aggregate-to-monitoring": "true"]]]]
+        _ = try await c.create(RBAC.clusterRoles, namespace: nil, body: aggregate)
+        var pods = RBAC.role("pods-reader", rules: [["apiGroups": [""], "resources": ["pods"], "verbs": ["list"]]])
+        pods.set(["example.com/aggregate-to-monitoring": "true"], at: ["metadata", "labels"])
+        _ = try await c.create(RBAC.clusterRoles, namespace: nil, body: pods)
+        _ = try await c.create(RBAC.clusterRoles, namespace: nil, body: RBAC.role("secrets-reader", rules: [["apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]]]))
+        _ = try await c.create(RBAC.roleBindings, namespace: "a", body: RBAC.binding("mon", namespace: "a", roleKind: "ClusterRole", role: "monitoring", subjects: [RBAC.sa("bot", "a")]))
+        _ = try await c.list(R.pods, namespace: "a", options: ListOptions(), context: bot)
+        #expect(await kubeError { _ = try await c.list(R.secrets, namespace: "a", options: ListOptions(), context: bot) }?.code == 403)
+    }
+
     @Test func turningRBACOnAndOffAtRunTime() async throws {
         let c = MemoryCluster()
         #expect(c.authorizationMode == .alwaysAllow)

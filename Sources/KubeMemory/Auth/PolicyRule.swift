@@ -53,7 +53,7 @@ public struct PolicyRule: Sendable, Equatable {
     func matchesPath(_ path: String) -> Bool {
         for u in nonResourceURLs {
             if u == "*" || u == path { return true }
-            if u.hasSuffix("*"), path.hasPrefix(String(u.dropLast())) { return true }
+            if u.hasSuffix("*"), path.hasPrefix(String(u.reversed().drop { $0 == "*" }.reversed())) { return true }
         }
         return false
     }

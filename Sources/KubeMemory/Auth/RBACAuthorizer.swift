@@ -19,8 +19,8 @@ public struct AuthorizationDecision: Sendable, Equatable {
 /// namespace, and never non-resource URLs. Subjects are Users (by name), Groups (by
 /// membership) and ServiceAccounts (`system:serviceaccount:NS:NAME`; a subject without a
 /// namespace means the binding's). Members of `system:masters` may do everything. A
-/// binding naming a role that does not exist grants nothing; aggregated ClusterRoles
-/// (`aggregationRule`) are not expanded.
+/// binding naming a role that does not exist grants nothing. An aggregated ClusterRole
+/// (`aggregationRule`) grants the rules of the ClusterRoles its selectors match.
 public struct RBACAuthorizer: Sendable {
     public var roles: [JSON]
     public var clusterRoles: [JSON]
@@ -43,7 +43,7 @@ public struct RBACAuthorizer: Sendable {
         for binding in clusterRoleBindings {
             guard let subject = matchingSubject(binding, user: user, bindingNamespace: ""),
                   roleRefKind(binding) == "ClusterRole", let roleName = binding["roleRef"]?["name"]?.string,
-                  let role = find(clusterRoles, namespace: nil, name: roleName), grants(role, a) else { continue }
+                  let role = clusterRole(named: roleName), grants(role, a) else { continue }
             return allowed(by: "ClusterRoleBinding", binding, roleKind: "ClusterRole", roleName, subject)
         }
         guard a.isResourceRequest, !a.namespace.isEmpty else { return AuthorizationDecision(allowed: false) }
@@ -54,7 +54,7 @@ public struct RBACAuthorizer: Sendable {
             let role: JSON?
             switch kind {
             case "Role": role = find(roles, namespace: a.namespace, name: roleName)
-            case "ClusterRole": role = find(clusterRoles, namespace: nil, name: roleName)
+            case "ClusterRole": role = clusterRole(named: roleName)
             default: role = nil
             }
             guard let role, grants(role, a) else { continue }
@@ -75,14 +75,14 @@ public struct RBACAuthorizer: Sendable {
         }
         for binding in clusterRoleBindings where roleRefKind(binding) == "ClusterRole" {
             guard matchingSubject(binding, user: user, bindingNamespace: "") != nil, let name = binding["roleRef"]?["name"]?.string else { continue }
-            add(find(clusterRoles, namespace: nil, name: name))
+            add(clusterRole(named: name))
         }
         guard !namespace.isEmpty else { return out }
         for binding in roleBindings where binding["metadata"]?["namespace"]?.string == namespace {
             guard matchingSubject(binding, user: user, bindingNamespace: namespace) != nil, let name = binding["roleRef"]?["name"]?.string else { continue }
             switch roleRefKind(binding) {
             case "Role": add(find(roles, namespace: namespace, name: name))
-            case "ClusterRole": add(find(clusterRoles, namespace: nil, name: name).map { role in
+            case "ClusterRole": add(clusterRole(named: name).map { role in
                 // Through a RoleBinding a ClusterRole grants no non-resource URLs.
                 var r = role
                 r["rules"] = .array((role["rules"]?.array ?? []).filter { ($0["nonResourceURLs"]?.array ?? []).isEmpty })
@@ -98,6 +98,22 @@ public struct RBACAuthorizer: Sendable {
 
     func find(_ objects: [JSON], namespace: String?, name: String) -> JSON? {
         objects.first { $0["metadata"]?["name"]?.string == name && (namespace == nil || $0["metadata"]?["namespace"]?.string == namespace) }
+    }
+
+    /// A ClusterRole with its effective rules: for an aggregated one (`aggregationRule`),
+    /// the rules of every other ClusterRole its selectors match, as kube's aggregation
+    /// controller would have written them.
+    func clusterRole(named name: String) -> JSON? {
+        guard var role = find(clusterRoles, namespace: nil, name: name) else { return nil }
+        guard let selectors = role["aggregationRule"]?["clusterRoleSelectors"]?.array else { return role }
+        let parsed = selectors.compactMap { try? LabelSelector(parsing: LabelSelector.string(fromObject: $0)) }
+        var rules: [JSON] = []
+        for other in clusterRoles where other["metadata"]?["name"]?.string != name {
+            guard parsed.contains(where: { $0.matches(LabelSelector.labels(of: other)) }) else { continue }
+            rules += other["rules"]?.array ?? []
+        }
+        role["rules"] = .array(rules)
+        return role
     }
 
     func grants(_ role: JSON, _ a: RequestAttributes) -> Bool {
