@@ -202,10 +202,24 @@ enum RBAC {
         #expect(await kubeError { _ = try await c.list(R.secrets, namespace: "a", options: ListOptions(), context: bot) }?.code == 403)
     }
 
+    @Test func clusterAdminIsThereToBindTo() async throws {
+        let c = try await RBAC.cluster()
+        let role = try await c.get(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin"))
+        #expect(role["metadata"]?["labels"]?["kubernetes.io/bootstrapping"] == "rbac-defaults")
+        let binding = try await c.get(ObjectRef(RBAC.clusterRoleBindings, namespace: nil, name: "cluster-admin"))
+        #expect(binding["subjects"]?[0]?["name"] == "system:masters")
+        _ = try await c.create(RBAC.roleBindings, namespace: "a", body: RBAC.binding("admin", namespace: "a", roleKind: "ClusterRole", role: "cluster-admin", subjects: [RBAC.sa("bot", "a")]))
+        // Authorized, so the answer is the store's: not found rather than Forbidden.
+        #expect(await kubeError { _ = try await c.delete(ref(R.secrets, "whatever", "a"), options: DeleteOptions(), context: bot) }?.code == 404)
+        #expect(await kubeError { _ = try await c.delete(ref(R.secrets, "whatever", "b"), options: DeleteOptions(), context: bot) }?.code == 403)
+    }
+
     @Test func turningRBACOnAndOffAtRunTime() async throws {
         let c = MemoryCluster()
         #expect(c.authorizationMode == .alwaysAllow)
+        #expect(await kubeError { _ = try await c.get(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin")) }?.code == 404)
         c.authorizationMode = .rbac
+        _ = try await c.get(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin"))
         #expect(await kubeError { _ = try await c.list(R.pods, namespace: "default", options: ListOptions(), context: bot) }?.code == 403)
         c.authorizationMode = .alwaysAllow
         _ = try await c.list(R.pods, namespace: "default", options: ListOptions(), context: bot)

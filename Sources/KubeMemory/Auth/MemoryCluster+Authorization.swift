@@ -13,10 +13,14 @@ extension MemoryCluster {
     /// a TokenRequest without audiences gets these.
     public static let apiAudiences = ["https://kubernetes.default.svc.cluster.local"]
 
-    /// Off by default; `.rbac` turns checking on (it may be changed at any time).
+    /// Off by default; `.rbac` turns checking on (it may be changed at any time) and stores
+    /// the bootstrap `cluster-admin` ClusterRole and binding if they are missing.
     public var authorizationMode: AuthorizationMode {
         get { accessControl.state.withLock { $0.mode } }
-        set { accessControl.state.withLock { $0.mode = newValue } }
+        set {
+            accessControl.state.withLock { $0.mode = newValue }
+            if newValue == .rbac { seedBootstrapPolicy() }
+        }
     }
 
     /// The clock (seconds since the epoch) that stamps and expires tokens; tests move it.
