@@ -13,6 +13,7 @@ extension APIRouter {
     func admitAndServeAuthAPIs(_ r: APIRequest, path: String) async throws -> APIResponse? {
         let user = try RequestGate(backend: backend, token: token).admit(r, path: path)
         guard let cluster = backend as? MemoryCluster, let p = ResourcePath(path: path), p.version == "v1" else { return nil }
+        if p.group == "rbac.authorization.k8s.io" { try checkNoEscalation(r, p, user, cluster) }
         switch (p.group, p.resource, p.subresource) {
         case ("", "serviceaccounts", "token"?):
             guard let namespace = p.namespace, let name = p.name else { return nil }
@@ -45,6 +46,26 @@ extension APIRouter {
         default:
             return nil
         }
+    }
+
+    /// Writes of Roles, ClusterRoles and bindings may not grant more than the caller holds
+    /// (see `MemoryCluster.checkNoEscalation`); checked on the object as it would be stored.
+    /// A body that cannot be read or a patch that cannot apply is left to the write itself.
+    private func checkNoEscalation(_ r: APIRequest, _ p: ResourcePath, _ user: RequestContext, _ cluster: MemoryCluster) throws(KubeError) {
+        guard cluster.authorizationMode == .rbac, user.user != nil, !user.isSuperuser, p.subresource == nil else { return }
+        let gvr = GroupVersionResource(group: p.group, version: p.version, resource: p.resource)
+        let object: JSON?
+        switch r.method {
+        case "POST", "PUT":
+            object = try? BodyDecoder.object(r)
+        case "PATCH":
+            guard let name = p.name, let (type, body) = try? BodyDecoder.patch(r), let options = try? RequestOptions.write(r) else { return }
+            object = try? cluster.dryRunPatch(ObjectRef(gvr, namespace: p.namespace, name: name), type: type, body: body, options: options)
+        default:
+            return
+        }
+        guard let object else { return }
+        try cluster.checkNoEscalation(object, gvr: gvr, namespace: p.namespace, as: user)
     }
 
     private func requirePost(_ r: APIRequest) throws(KubeError) {

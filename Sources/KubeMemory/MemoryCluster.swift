@@ -122,6 +122,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
 
     public func create(_ gvr: GroupVersionResource, namespace: String?, body: JSON, options: WriteOptions, context: RequestContext) async throws -> JSON {
         try checkCall("create", gvr, nil, namespace, nil, context)  // kube authorizes a create without a name
+        try checkEscalation(gvr, namespace: namespace, { body }, context)
         try await admit("create", gvr, nil, namespace, body["metadata"]?["name"]?.string, context)
         let request = WriteRequest(options: options, context: context)
         return try state.withLock { s in
@@ -131,6 +132,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
 
     public func update(_ ref: ObjectRef, subresource: String?, body: JSON, options: WriteOptions, context: RequestContext) async throws -> JSON {
         try checkCall("update", ref.gvr, subresource, ref.namespace, ref.name, context)
+        try checkEscalation(ref.gvr, namespace: ref.namespace, { body }, context)
         try await admit("update", ref.gvr, subresource, ref.namespace, ref.name, context)
         let request = WriteRequest(options: options, context: context)
         return try state.withLock { s in
@@ -140,6 +142,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
 
     public func patch(_ ref: ObjectRef, subresource: String?, type: PatchType, body: JSON, options: WriteOptions, context: RequestContext) async throws -> JSON {
         try checkCall("patch", ref.gvr, subresource, ref.namespace, ref.name, context)
+        try checkEscalation(ref.gvr, namespace: ref.namespace, { try self.dryRunPatch(ref, type: type, body: body, options: options) }, context)
         try await admit("patch", ref.gvr, subresource, ref.namespace, ref.name, context)
         let request = WriteRequest(options: options, context: context)
         return try state.withLock { s in
