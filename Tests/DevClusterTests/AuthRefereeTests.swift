@@ -17,9 +17,32 @@ struct AuthRefereeTests {
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let kubeconfig = work.appendingPathComponent("kubeconfig").path
         try DevClusterServer.writeKubeconfig(path: kubeconfig, server: "http://127.0.0.1:\(port)", token: "referee-admin-token")
-        let (status, output) = try await KubectlRefereeTests.run(["/bin/bash", Self.script, work.path], kubeconfig: kubeconfig)
+        let (status, output) = try await Self.run(Self.script, work: work.path, kubeconfig: kubeconfig)
         try await server.stop()
         #expect(status == 0, "auth-referee.sh failed:\n\(output)")
         #expect(output.contains("PASS rbac"), "\(output)")
+    }
+
+    /// Runs the script with its output going to a file, not a pipe: a blocking pipe read
+    /// in this process can be interrupted (EINTR) by the signals of other tests' children.
+    static func run(_ script: String, work: String, kubeconfig: String) async throws -> (Int32, String) {
+        let log = work + "/output.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, work]
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = kubeconfig
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 }
