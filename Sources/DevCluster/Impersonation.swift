@@ -12,7 +12,7 @@ enum Impersonation {
     /// The identity the request asks to act as, or nil when it asks for none.
     static func requested(_ r: APIRequest) throws(KubeError) -> RequestContext? {
         let user = r.header("impersonate-user").map { $0.trimmingSpaces() } ?? ""
-        let groups = (r.header("impersonate-group") ?? "").split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let groups = requestedGroups(r)
         if user.isEmpty {
             guard groups.isEmpty else {
                 throw .badRequest("requested impersonation is incomplete: Impersonate-Group needs Impersonate-User")
@@ -44,6 +44,7 @@ enum Impersonation {
         }
     }
 
+    /// `Impersonate-Group` headers (repeated headers arrive joined with ", ").
     static func requestedGroups(_ r: APIRequest) -> [String] {
         (r.header("impersonate-group") ?? "").split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
     }
