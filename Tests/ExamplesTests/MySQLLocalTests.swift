@@ -37,12 +37,18 @@ import Testing
         env["YOPF"] = Self.yopf
         env.removeValue(forKey: "KUBECONFIG")
         process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        // Output to a file, not a pipe: Foundation's readDataToEndOfFile traps when a read
+        // is interrupted (EINTR), which happens under load.
+        let logPath = NSTemporaryDirectory() + "yopf-mysql-e2e-\(getpid()).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        process.standardOutput = log
+        process.standardError = log
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try? log.close()
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "e2e-local.sh failed:\n\(text)")
         #expect(text.contains("PASS: create, failed and successful rotation, backup on delete, restore on create, stream restore"))
     }
