@@ -88,6 +88,34 @@ struct TableRenderer: Sendable {
         Column(name: name, type: type, format: "", description: name, priority: 0, cell: cell)
     }
 
+    /// The STATUS cell of `kubectl get pods`, as kube's pod printer words it: the first
+    /// container that is waiting or terminated names it (ContainerCreating, Completed,
+    /// Error, ExitCode:N), else the phase; Terminating while deleted.
+    static func podStatus(_ pod: JSON) -> String {
+        let status = pod["status"] ?? .emptyObject
+        var reason = status["reason"]?.string ?? status["phase"]?.string ?? "Pending"
+        var running = false
+        for c in (status["containerStatuses"]?.array ?? []).reversed() {
+            let state = c["state"] ?? .emptyObject
+            if let waiting = state["waiting"]?["reason"]?.string, !waiting.isEmpty {
+                reason = waiting
+            } else if let terminated = state["terminated"] {
+                if let r = terminated["reason"]?.string, !r.isEmpty {
+                    reason = r
+                } else if let signal = terminated["signal"]?.int, signal != 0 {
+                    reason = "Signal:\(signal)"
+                } else {
+                    reason = "ExitCode:\(terminated["exitCode"]?.int ?? 0)"
+                }
+            } else if c["ready"]?.bool == true, state["running"] != nil {
+                running = true
+            }
+        }
+        if reason == "Completed", running { reason = "Running" }
+        if pod["metadata"]?["deletionTimestamp"] != nil { return "Terminating" }
+        return reason
+    }
+
     static func builtInColumns(_ gvr: GroupVersionResource) -> [Column] {
         switch (gvr.group, gvr.resource) {
         case ("", "pods"):
@@ -97,10 +125,7 @@ struct TableRenderer: Sendable {
                     let ready = (pod["status"]?["containerStatuses"]?.array ?? []).filter { $0["ready"]?.bool == true }.count
                     return .string("\(ready)/\(total)")
                 },
-                column("Status") { pod in
-                    if pod["metadata"]?["deletionTimestamp"] != nil { return "Terminating" }
-                    return pod["status"]?["phase"] ?? "Pending"
-                },
+                column("Status") { .string(podStatus($0)) },
                 column("Restarts", "integer") { pod in
                     .int((pod["status"]?["containerStatuses"]?.array ?? []).reduce(0) { $0 + ($1["restartCount"]?.int ?? 0) })
                 },

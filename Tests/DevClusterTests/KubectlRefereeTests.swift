@@ -47,8 +47,11 @@ struct KubectlRefereeTests {
             process.standardOutput = pipe
             process.standardError = pipe
             process.standardInput = FileHandle.nullDevice
-            do { try process.run() } catch { continuation.resume(throwing: error); return }
+            // Spawning is slow under load (Foundation closes every descriptor in the child):
+            // done on a Dispatch thread, so a dozen flows starting at once do not hold the
+            // cooperative threads that the in-process servers answer on.
             DispatchQueue.global().async {
+                do { try process.run() } catch { continuation.resume(throwing: error); return }
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))

@@ -8,7 +8,8 @@ import Glibc
 /// cooperative pool would starve the in-process server the test is talking to, and
 /// Dispatch's pool grows only slowly when its threads block.
 final class RawHTTPConnection {
-    let fd: Int32
+    /// The socket; -1 once `hangUp` closed it.
+    private(set) var fd: Int32
     private(set) var received: [UInt8] = []
 
     init(port: Int) throws {
@@ -21,13 +22,27 @@ final class RawHTTPConnection {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { close(fd); throw TestFailure("connect() to port \(port) failed") }
-        // Reads give up after 10 s so a broken server fails the test instead of hanging it.
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        // No close(fd) here: the object is fully initialized, so deinit runs and closes it.
+        // Closing twice would close whatever socket reused the number meanwhile (another
+        // test's server connection or client) and cross their streams.
+        guard rc == 0 else { throw TestFailure("connect() to port \(port) failed") }
+        // Reads give up after 30 s so a broken server fails the test instead of hanging it.
+        // Generous: the kubectl referee flows run in parallel in the same process, and in a
+        // debug build their servers' discovery and OpenAPI work can keep the cooperative
+        // threads busy for several seconds.
+        var tv = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { close(fd) }
+    /// Closes the socket now (the client leaves). Closing exactly once matters: the number
+    /// is reused at once by other tests' sockets (servers run in this process), and a second
+    /// close would cut one of those.
+    func hangUp() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+    }
+
+    deinit { hangUp() }
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)

@@ -59,7 +59,7 @@ import Testing
         let lines = c.text.split(separator: "\r\n").filter { $0.hasPrefix("{") }
         let events = lines.compactMap { try? JSON.parse(String($0)) }
         #expect(events.map { $0["type"] } == ["ADDED", "ADDED"])
-        close(c.fd)
+        c.hangUp()
         // The store drops a watcher whose consumer stopped at its next event: one more
         // change shows that the server stopped consuming the stream.
         #expect(await eventually { server.openConnections == 0 })
