@@ -1,5 +1,6 @@
 /// Who makes a request. Threaded through every entry point of `MemoryCluster` so that
-/// authorization (RBAC) can be added without changing signatures; nothing checks it yet.
+/// authorization (RBAC, when `authorizationMode` is `.rbac`) checks it; in-process callers
+/// without a user are never checked.
 public struct RequestContext: Sendable, Equatable {
     public var user: String?
     public var groups: [String]
