@@ -1,3 +1,4 @@
+import Glibc
 import JQ
 import JSONValue
 import Kube
@@ -95,7 +96,10 @@ public final class OperatorRunner: Sendable {
     /// finish their current step (bounded by the caller).
     public func run() async throws {
         let info = try await resolveResource()
-        let pool = JQPool(program: loaded.program, maxWorkers: max(2, concurrency))
+        // jq evaluations take microseconds and use the CPU only: more compiled workers
+        // than cores would cost memory (each holds a compiled program) and gain nothing.
+        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let pool = JQPool(program: loaded.program, maxWorkers: min(max(2, concurrency), max(2, cores)))
         let events = EventRecorder(api: api, component: "yopf/\(loaded.spec.name)")
         defer { events.stop() }
         let processor = ObjectProcessor(spec: loaded, api: api, info: info, pool: pool, events: events, logger: logger, counters: counters)
