@@ -87,7 +87,7 @@ let package = Package(
         ], path: "Tests/LifecycleTests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
-            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", .product(name: "Logging", package: "swift-log"),
+            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),
         .testTarget(name: "OpsTests", dependencies: [
             "Ops", "Kube", "KubeMemory", "JSONValue", "Platform", .product(name: "Logging", package: "swift-log"),

@@ -16,17 +16,19 @@ struct ExampleHarness {
         return parts.joined(separator: "/")
     }()
 
-    let cluster = MemoryCluster()
+    let cluster: MemoryCluster
     let loaded: LoadedOperator
     let runner: OperatorRunner
 
-    init(handlers: String) throws {
+    /// `api` chooses what the operator talks through (default: the cluster itself, as admin).
+    init(handlers: String, cluster: MemoryCluster = MemoryCluster(), api: ((MemoryCluster) -> any KubeAPI)? = nil) throws {
+        self.cluster = cluster
         let (operators, diagnostics) = OperatorLoader.load(paths: [Self.root + "/" + handlers])
         guard diagnostics.isEmpty, let op = operators.first else {
             throw HarnessError("cannot load \(handlers): \(diagnostics.map(\.description).joined(separator: "\n"))")
         }
         loaded = op
-        runner = OperatorRunner(loaded: op, api: cluster, namespaces: nil, concurrency: 4, logger: Logger(label: "test"))
+        runner = OperatorRunner(loaded: op, api: api?(cluster) ?? cluster, namespaces: nil, concurrency: 4, logger: Logger(label: "test"))
     }
 
     func installCRD() async throws {
