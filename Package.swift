@@ -91,7 +91,7 @@ let package = Package(
         ], path: "Tests/ExamplesTests"),
         .testTarget(name: "OpsTests", dependencies: [
             "Ops", "Kube", "KubeMemory", "JSONValue", "Platform", "Lifecycle", "Spec", .product(name: "Logging", package: "swift-log"),
-        ], path: "Tests/OpsTests"),
+        ], path: "Tests/OpsTests", exclude: ["leader-election.sh"]),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
