@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader", "Platform"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
         .target(name: "DevCluster", dependencies: [
-            "JSONValue", "Kube", "KubeMemory", "YAMLLoader",
+            "JSONValue", "Kube", "KubeMemory", "YAMLLoader", "Platform",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

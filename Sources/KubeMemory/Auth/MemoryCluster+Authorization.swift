@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 
@@ -134,9 +135,9 @@ extension MemoryCluster {
         }
         return [
             "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
-            "metadata": ["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(Timestamp.format(secondsSinceEpoch: now))],
+            "metadata": ["name": .string(name), "namespace": .string(namespace), "creationTimestamp": .string(Timestamp.format(seconds: now))],
             "spec": ["audiences": .array(audiences.map { .string($0) }), "expirationSeconds": .int(seconds), "boundObjectRef": .null],
-            "status": ["token": .string(token), "expirationTimestamp": .string(Timestamp.format(secondsSinceEpoch: now + seconds))],
+            "status": ["token": .string(token), "expirationTimestamp": .string(Timestamp.format(seconds: now + seconds))],
         ]
     }
 }

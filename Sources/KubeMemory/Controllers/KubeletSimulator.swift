@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 import Synchronization
