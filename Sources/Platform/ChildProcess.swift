@@ -85,17 +85,7 @@ public enum ChildProcess {
             posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
             posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
 
-            var env: [String: String] = [:]
-            if inherit {
-                var p = environ
-                while let entry = p.pointee {
-                    let s = String(cString: entry)
-                    if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-                    p += 1
-                }
-            }
-            for (k, v) in environment { env[k] = v }
-            let envStrings = env.map { "\($0.key)=\($0.value)" }
+            let envStrings = StreamingProcess.environment(inherit: inherit, extra: environment)
 
             var pid: pid_t = 0
             let spawnResult = withCStrings(argv) { cargv in

@@ -13,18 +13,7 @@ extension MemoryCluster {
     public func podLogs(namespace: String, name: String, container: String? = nil, tailLines: Int? = nil) throws -> String {
         let ref = ObjectRef(Workload.pods, namespace: namespace, name: name)
         let pod = try state.withLock { s in try s.get(try s.registry.require(ref.gvr), ref, subresource: nil) }
-        let names = Workload.containerNames(of: pod)
-        let chosen: String
-        if let container, !container.isEmpty {
-            guard names.contains(container) else {
-                throw KubeError.badRequest("container \(container) is not valid for pod \(name)")
-            }
-            chosen = container
-        } else if names.count == 1 {
-            chosen = names[0]
-        } else {
-            throw KubeError.badRequest("a container name must be specified for pod \(name), choose one of: [\(names.joined(separator: " "))]")
-        }
+        let chosen = try Workload.chooseContainer(of: pod, requested: container, podName: name)
         guard let bytes = podLogStore.log(uid: pod["metadata"]?["uid"]?.string ?? "", container: chosen) else {
             throw KubeError.badRequest("container \"\(chosen)\" in pod \"\(name)\" is waiting to start: ContainerCreating")
         }

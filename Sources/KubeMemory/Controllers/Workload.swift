@@ -15,6 +15,19 @@ enum Workload {
     /// The prefix of the annotations that script a simulated pod (see `WorkloadSimulator`).
     static let simulateAnnotationPrefix = "yopf.dev/simulate-"
 
+    /// The container a request names, or the pod's only one; kube-apiserver's 400s otherwise.
+    static func chooseContainer(of pod: JSON, requested container: String?, podName name: String) throws -> String {
+        let names = containerNames(of: pod)
+        if let container, !container.isEmpty {
+            guard names.contains(container) else {
+                throw KubeError.badRequest("container \(container) is not valid for pod \(name)")
+            }
+            return container
+        }
+        if names.count == 1 { return names[0] }
+        throw KubeError.badRequest("a container name must be specified for pod \(name), choose one of: [\(names.joined(separator: " "))]")
+    }
+
     static func containerNames(of pod: JSON) -> [String] {
         (pod["spec"]?["containers"]?.array ?? []).compactMap { $0["name"]?.string }
     }

@@ -16,18 +16,7 @@ extension WorkloadSimulator {
         stdin: any PodInput = NoPodInput(), stdout: any PodOutput, stderr: any PodOutput
     ) async throws -> Int32 {
         let pod = try await cluster.get(ObjectRef(Workload.pods, namespace: namespace, name: name), subresource: nil)
-        let names = Workload.containerNames(of: pod)
-        let chosen: String
-        if let container, !container.isEmpty {
-            guard names.contains(container) else {
-                throw KubeError.badRequest("container \(container) is not valid for pod \(name)")
-            }
-            chosen = container
-        } else if names.count == 1 {
-            chosen = names[0]
-        } else {
-            throw KubeError.badRequest("a container name must be specified for pod \(name), choose one of: [\(names.joined(separator: " "))]")
-        }
+        let chosen = try Workload.chooseContainer(of: pod, requested: container, podName: name)
         guard !command.isEmpty else {
             throw KubeError.badRequest("you must specify at least one command for the container")
         }
