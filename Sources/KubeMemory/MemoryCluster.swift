@@ -166,6 +166,14 @@ public final class MemoryCluster: KubeAPI, Sendable {
             try s.openWatch(try s.registry.require(gvr), namespace: namespace, options: options, dropAfter: dropAfter)
         }
         guard let id else { return stream }
+        // A consumer that stops reading (a client that hung up) releases its watcher at
+        // once, not at the next event. Called from finish() under the lock too, so it only
+        // schedules the removal.
+        state.withLock { s in
+            s.watchers[id]?.continuation.onTermination = { [weak self] _ in
+                Task { self?.state.withLock { $0.endWatch(id) } }
+            }
+        }
         var timers: [Task<Void, Never>] = []
         if let seconds = options.timeoutSeconds, seconds > 0 {
             timers.append(Task { [weak self] in

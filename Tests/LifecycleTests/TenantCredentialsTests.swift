@@ -61,8 +61,10 @@ import Testing
         let message = h.progress(try await h.get("w2"), "make")?["message"]?.string ?? ""
         #expect(message.contains("system:serviceaccount:default:bot"))
         #expect(try await h.configMap("w2-cm") == nil)
-        let warnings = try await h.events(about: "w2").filter { $0["type"] == "Warning" }
-        #expect(!warnings.isEmpty)
+        // Events are posted off the handling path: wait for the Warning.
+        try await h.waitUntil("a Warning Event") {
+            try await h.events(about: "w2").contains { $0["type"] == "Warning" }
+        }
 
         // Grant the ServiceAccount what the step needs: the retry succeeds.
         _ = try await h.cluster.create(Self.roles, namespace: "default", body: [
