@@ -49,12 +49,17 @@ struct DevClusterCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(YopfBinary.path))
         process.arguments = ["dev-cluster", "--listen", "localhost"]
-        let pipe = Pipe()
-        process.standardError = pipe
+        // To a file: readDataToEndOfFile on a pipe traps on EINTR under load.
+        let logPath = NSTemporaryDirectory() + "yopf-devcluster-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        let log = try #require(FileHandle(forWritingAtPath: logPath))
+        process.standardError = log
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try? log.close()
+        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus != 0)
         #expect(output.contains("--listen must be HOST:PORT"))
     }

@@ -43,18 +43,27 @@ struct KubectlRefereeTests {
             var environment = ProcessInfo.processInfo.environment
             environment["KUBECONFIG"] = kubeconfig
             process.environment = environment
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
+            // Output to a file, not a pipe: Foundation's readDataToEndOfFile traps when a
+            // read is interrupted (EINTR), which happens under load.
+            let logPath = NSTemporaryDirectory() + "yopf-referee-\(UUID().uuidString).log"
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            guard let log = FileHandle(forWritingAtPath: logPath) else {
+                continuation.resume(throwing: CocoaError(.fileWriteUnknown))
+                return
+            }
+            process.standardOutput = log
+            process.standardError = log
             process.standardInput = FileHandle.nullDevice
             // Spawning is slow under load (Foundation closes every descriptor in the child):
             // done on a Dispatch thread, so a dozen flows starting at once do not hold the
             // cooperative threads that the in-process servers answer on.
             DispatchQueue.global().async {
                 do { try process.run() } catch { continuation.resume(throwing: error); return }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                try? log.close()
+                let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                try? FileManager.default.removeItem(atPath: logPath)
+                continuation.resume(returning: (process.terminationStatus, text))
             }
         }
     }
