@@ -70,7 +70,7 @@ import Testing
         _ = try await h.cluster.patch(ObjectRef(Self.certificates, namespace: "default", name: "acme-example-com"), subresource: "status",
                                       type: .merge, body: ["status": ["conditions": [["type": "Ready", "status": "True"]], "notAfter": "2027-01-01T00:00:00Z"]],
                                       options: WriteOptions())
-        let summary = try await h.eventually("the timer's summary", seconds: 30) { () -> JSON? in
+        let summary = try await h.eventually("the timer's summary", seconds: 60) { () -> JSON? in
             let t = try await h.cluster.get(acme)
             return t["status"]?["domains"]?["example.com"]?["ready"] == true ? t["status"] : nil
         }

@@ -49,7 +49,7 @@ struct ExampleHarness {
 
     /// Polls `probe` until it returns a value (bounded), so tests wait for the operator
     /// without timing assumptions.
-    func eventually<T>(_ what: String, seconds: Int = 20, _ probe: () async throws -> T?) async throws -> T {
+    func eventually<T>(_ what: String, seconds: Int = 60, _ probe: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var lastError: (any Error)?
         while ContinuousClock.now < deadline {

@@ -83,9 +83,12 @@ import Testing
         }
         #expect(message.contains("system:serviceaccount:\(Self.namespace):\(Self.account)"))
         #expect(message.contains("deployments"))
-        let events = try await h.cluster.list(MySQLExampleTests.events, namespace: "default")
-        let warnings = (events["items"]?.array ?? []).filter { $0["type"] == "Warning" && ($0["message"]?.string ?? "").contains("forbidden") }
-        #expect(!warnings.isEmpty)
+        // Events are posted off the handling path: wait for the Warning.
+        _ = try await h.eventually("a Warning Event about the Forbidden failure", seconds: 60) { () -> Bool? in
+            let events = try await h.cluster.list(MySQLExampleTests.events, namespace: "default")
+            let warnings = (events["items"]?.array ?? []).filter { $0["type"] == "Warning" && ($0["message"]?.string ?? "").contains("forbidden") }
+            return warnings.isEmpty ? nil : true
+        }
         run.cancel()
         await simulator.stop()
     }

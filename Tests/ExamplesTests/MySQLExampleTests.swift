@@ -45,7 +45,7 @@ import Testing
 
     /// `status.<handler>.message` once the handler has a result.
     func result(_ h: ExampleHarness, _ handler: String) async throws -> String {
-        try await h.eventually("the result of \(handler)", seconds: 30) { () -> String? in
+        try await h.eventually("the result of \(handler)", seconds: 60) { () -> String? in
             try await h.cluster.get(instance)["status"]?[handler]?["message"]?.string
         }
     }
@@ -224,7 +224,7 @@ import Testing
         defer { watching.cancel(); watchingInstance.cancel() }
 
         _ = try await h.cluster.delete(instance)
-        _ = try await h.eventually("the instance gone", seconds: 30) { () -> Bool? in
+        _ = try await h.eventually("the instance gone", seconds: 60) { () -> Bool? in
             do { _ = try await h.cluster.get(instance); return nil } catch let e as KubeError where e.code == 404 { return true }
         }
         let sequence = try await h.eventually("both changes seen") { () -> [String]? in
@@ -255,7 +255,7 @@ import Testing
         let h = r.h
         _ = try await result(h, "mysql_on_create")
         _ = try await h.cluster.delete(instance)
-        let message = try await h.eventually("the backup failure", seconds: 30) { () -> String? in
+        let message = try await h.eventually("the backup failure", seconds: 60) { () -> String? in
             let cr = try await h.cluster.get(instance)
             return cr["status"]?["yopf"]?["progress"]?["mysql_on_delete"]?["message"]?.string
         }

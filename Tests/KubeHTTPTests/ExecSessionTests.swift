@@ -89,6 +89,8 @@ import Testing
         #expect(result.exitCode == 3)
         #expect(result.stderr == Array("bye".utf8))
         #expect(result.stdout.isEmpty)
+        // The server thread records the client's close frame after the client has returned.
+        for _ in 0..<500 where seen.value.clientClose == nil { try await Task.sleep(for: .milliseconds(10)) }
         let s = seen.value
         #expect(s.requestLine == "GET /api/v1/namespaces/db/pods/mysql-0/exec?command=exit&command=3&container=mysql&stdout=true&stderr=true HTTP/1.1")
         #expect(s.headers["authorization"] == "Bearer secret-token")

@@ -113,10 +113,9 @@ import Testing
             users:
             - name: u
               user:
-                exec: {apiVersion: client.authentication.k8s.io/v1, command: ./plugin.sh, args: [arg1]}
+                exec: {apiVersion: client.authentication.k8s.io/v1, command: sh, args: [\(plugin), arg1]}
             contexts: [{name: c, context: {cluster: k, user: u}}]
             """)
-        _ = plugin
         let connection = try KubeConfig.fromFiles([config], context: nil)
         #expect(try await connection.credentials.authorization() == "Bearer from-plugin-arg1")
         #expect(try await connection.credentials.authorization() == "Bearer from-plugin-arg1")

@@ -17,7 +17,7 @@ import Testing
     }
 
     func poll(_ what: String, _ probe: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)
         while !probe() {
             if ContinuousClock.now > deadline { Issue.record("gave up waiting for \(what)"); return }
             try await Task.sleep(for: .milliseconds(20))

@@ -136,7 +136,7 @@ struct RuntimeHarness {
     // MARK: Waiting
 
     /// Polls until `condition` holds, at most `limit` (generous: the machine is shared).
-    func waitUntil(_ what: String, limit: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    func waitUntil(_ what: String, limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
                    _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
