@@ -90,7 +90,7 @@ let package = Package(
             "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),
         .testTarget(name: "OpsTests", dependencies: [
-            "Ops", "Kube", "KubeMemory", "JSONValue", "Platform", "Lifecycle", "Spec", .product(name: "Logging", package: "swift-log"),
+            "Ops", "Kube", "KubeMemory", "KubeHTTP", "JSONValue", "Platform", "Lifecycle", "Spec", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/OpsTests", exclude: ["leader-election.sh"]),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
