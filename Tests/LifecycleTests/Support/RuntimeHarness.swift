@@ -141,7 +141,7 @@ struct RuntimeHarness {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(100))
         }
         if try await condition() { return }
         Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
