@@ -99,6 +99,6 @@ let package = Package(
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
         .testTarget(name: "KubeHTTPTests", dependencies: ["KubeHTTP", "Kube", "JSONValue", "Platform"], path: "Tests/KubeHTTPTests"),
         .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "KubeHTTP", "JSONValue"], path: "Tests/DevClusterTests",
-                    exclude: ["kubectl-referee.sh"]),
+                    exclude: ["kubectl-referee.sh", "auth-referee.sh", "referee-lib.sh"]),
     ]
 )

@@ -30,32 +30,8 @@ api() {
     fi
 }
 
-run() {
-    local step="$1"; shift
-    out="$("$@" 2>&1)"
-    local rc=$?
-    if [ $rc -ne 0 ]; then
-        printf 'FAIL - %s (exit %d)\n$ %s\n%s\n' "$step" "$rc" "$*" "$out"
-        exit 1
-    fi
-}
-fails_with() {
-    local step="$1" pattern="$2"; shift 2
-    out="$("$@" 2>&1)"
-    local rc=$?
-    if [ $rc -eq 0 ] || ! grep -qE -- "$pattern" <<<"$out"; then
-        printf 'FAIL - %s (exit %d, expected a failure matching /%s/)\n$ %s\n%s\n' "$step" "$rc" "$pattern" "$*" "$out"
-        exit 1
-    fi
-    echo "ok - $step"
-}
-expect() {
-    if ! grep -qE -- "$2" <<<"$out"; then
-        printf 'FAIL - %s (expected /%s/ in:)\n%s\n' "$1" "$2" "$out"
-        exit 1
-    fi
-    echo "ok - $1"
-}
+# run, fails_with, expect: the step helpers.
+source "$(dirname "${BASH_SOURCE[0]}")/referee-lib.sh"
 # http STEP CODE TOKEN METHOD PATH [JSON]: the call must answer CODE; its body is in $out.
 http() {
     local step="$1" code="$2"; shift 2
