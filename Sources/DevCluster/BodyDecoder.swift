@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 import YAMLLoader
@@ -29,14 +30,14 @@ enum BodyDecoder {
     /// JSON first (what kubectl and client-go send, apply bodies included), then YAML.
     static func decode(_ r: APIRequest, what: String) throws(KubeError) -> JSON {
         let text = r.bodyText
-        guard !text.trimmingSpaces().isEmpty else { throw .badRequest("\(what) is missing: the request body is empty") }
+        guard !text.trimmingBlanks().isEmpty else { throw .badRequest("\(what) is missing: the request body is empty") }
         let jsonError: any Error
         do {
             return try JSON.parse(text)
         } catch {
             jsonError = error
         }
-        if text.trimmingSpaces().hasPrefix("{") || text.trimmingSpaces().hasPrefix("[") {
+        if text.trimmingBlanks().hasPrefix("{") || text.trimmingBlanks().hasPrefix("[") {
             throw .badRequest("\(what) is not valid JSON: \(jsonError)")
         }
         let documents: [YAMLDocument]

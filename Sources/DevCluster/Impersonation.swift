@@ -1,3 +1,4 @@
+import Platform
 import Kube
 import KubeMemory
 
@@ -11,7 +12,7 @@ import KubeMemory
 enum Impersonation {
     /// The identity the request asks to act as, or nil when it asks for none.
     static func requested(_ r: APIRequest) throws(KubeError) -> RequestContext? {
-        let user = r.header("impersonate-user").map { $0.trimmingSpaces() } ?? ""
+        let user = r.header("impersonate-user").map { $0.trimmingBlanks() } ?? ""
         let groups = requestedGroups(r)
         if user.isEmpty {
             guard groups.isEmpty else {
@@ -46,6 +47,6 @@ enum Impersonation {
 
     /// `Impersonate-Group` headers (repeated headers arrive joined with ", ").
     static func requestedGroups(_ r: APIRequest) -> [String] {
-        (r.header("impersonate-group") ?? "").split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        (r.header("impersonate-group") ?? "").split(separator: ",").map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
     }
 }

@@ -1,3 +1,4 @@
+import Platform
 import Kube
 
 /// The media types kube-apiserver speaks, and Accept negotiation as clients use it.
@@ -18,13 +19,13 @@ public enum MediaType {
         var params: [String: String]
 
         init(_ text: Substring) {
-            let pieces = text.split(separator: ";").map { $0.trimmingSpaces() }
+            let pieces = text.split(separator: ";").map { $0.trimmingBlanks() }
             type = pieces.first?.lowercased() ?? ""
             params = [:]
             for p in pieces.dropFirst() {
                 let kv = p.split(separator: "=", maxSplits: 1)
                 guard kv.count == 2 else { continue }
-                params[kv[0].trimmingSpaces().lowercased()] = kv[1].trimmingSpaces().trimmingQuotes()
+                params[kv[0].trimmingBlanks().lowercased()] = kv[1].trimmingBlanks().trimmingQuotes()
             }
         }
 
@@ -32,7 +33,7 @@ public enum MediaType {
     }
 
     static func entries(_ header: String?) -> [Entry] {
-        guard let header, !header.trimmingSpaces().isEmpty else { return [Entry("*/*")] }
+        guard let header, !header.trimmingBlanks().isEmpty else { return [Entry("*/*")] }
         return header.split(separator: ",").map { Entry($0) }
     }
 
@@ -94,13 +95,6 @@ public enum MediaType {
 }
 
 extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-
     func trimmingQuotes() -> String {
         var s = Substring(self)
         if s.count >= 2, s.first == "\"", s.last == "\"" { s = s.dropFirst().dropLast() }

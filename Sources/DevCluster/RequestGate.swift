@@ -1,3 +1,4 @@
+import Platform
 import Kube
 import KubeMemory
 
@@ -30,7 +31,7 @@ public struct RequestGate: Sendable {
         guard let header = r.header("authorization") else { return rbac ? .unauthenticated : .admin }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw .unauthorized() }
-        let given = String(parts[1].trimmingSpaces())
+        let given = String(parts[1].trimmingBlanks())
         if let token, given == token { return .admin }
         if let cluster {
             do {

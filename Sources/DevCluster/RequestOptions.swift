@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 
@@ -28,7 +29,7 @@ enum RequestOptions {
         if let p = nonEmpty(r.query["propagationPolicy"]) { options.propagationPolicy = try policy(p) }
         options.gracePeriodSeconds = try int(r, "gracePeriodSeconds")
         options.dryRun = try dryRun(r.query["dryRun"])
-        let text = r.bodyText.trimmingSpaces()
+        let text = r.bodyText.trimmingBlanks()
         guard !text.isEmpty else { return options }
         let body: JSON
         do { body = try JSON.parse(text) } catch {

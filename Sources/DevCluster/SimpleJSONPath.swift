@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 
 /// The JSONPath subset CRD printer columns use: `.a.b`, `.items[0]`, and
@@ -14,7 +15,7 @@ struct SimpleJSONPath: Sendable {
     /// Nil for a path outside the subset.
     init?(_ text: String) {
         var steps: [Step] = []
-        var s = Substring(text.trimmingSpaces())
+        var s = Substring(text.trimmingBlanks())
         if s.hasPrefix("{"), s.hasSuffix("}") { s = s.dropFirst().dropLast() }
         while !s.isEmpty {
             if s.hasPrefix(".") {
@@ -32,8 +33,8 @@ struct SimpleJSONPath: Sendable {
                     let cond = inner.dropFirst(4).dropLast()
                     let parts = cond.split(separator: "=", omittingEmptySubsequences: true)
                     guard cond.contains("=="), parts.count == 2 else { return nil }
-                    let value = parts[1].trimmingSpaces().replacingQuotes()
-                    steps.append(.filter(key: parts[0].trimmingSpaces(), value: value))
+                    let value = parts[1].trimmingBlanks().replacingQuotes()
+                    steps.append(.filter(key: parts[0].trimmingBlanks(), value: value))
                 } else if inner.hasPrefix("'"), inner.hasSuffix("'"), inner.count >= 2 {
                     steps.append(.key(String(inner.dropFirst().dropLast())))
                 } else {

@@ -1,3 +1,4 @@
+import Platform
 import Kube
 import NIOCore
 import NIOHTTP1
@@ -19,7 +20,7 @@ enum WebSocketUpgrade {
 
     /// The first protocol of `supported` (our preference) among those the client offered.
     static func selectProtocol(offered: String?, supported: [String] = supportedProtocols) -> String? {
-        let offers = (offered ?? "").split(separator: ",").map { $0.trimmingSpaces() }
+        let offers = (offered ?? "").split(separator: ",").map { $0.trimmingBlanks() }
         return supported.first { offers.contains($0) }
     }
 

@@ -1,4 +1,5 @@
 import CCurl
+import Platform
 import Glibc
 import Synchronization
 
@@ -251,7 +252,7 @@ private final class Transfer {
     }
 
     private func headerLine(_ line: String) {
-        let trimmed = line.trimmingSuffix()
+        let trimmed = line.trimmingBlanks()
         if trimmed.hasPrefix("HTTP/") {
             // A new status line (after a redirect or 100-continue): start over.
             let parts = trimmed.split(separator: " ", maxSplits: 2)
@@ -259,7 +260,7 @@ private final class Transfer {
             responseHeaders.removeAll()
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = String(trimmed[..<colon]).lowercased()
-            let value = trimmed[trimmed.index(after: colon)...].trimmingPrefixSpaces()
+            let value = trimmed[trimmed.index(after: colon)...].trimmingBlanks()
             responseHeaders.append((name, value))
         }
     }
@@ -280,19 +281,5 @@ private final class Transfer {
         finished = true
         if error == nil { deliverHeaders() }
         submission.onDone(error)
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix() -> Substring {
-        var s = Substring(self)
-        while let last = s.last, last == "\r" || last == "\n" || last == " " { s.removeLast() }
-        return s
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingPrefixSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }))
     }
 }

@@ -39,8 +39,6 @@ public final class KubeClient: KubeAPI {
     let transport = HTTPTransport()
     let limiter: RateLimiter
     private let discoveryCache: Mutex<[ResourceInfo]?>
-    /// Counts of requests by verb, for tests and metrics.
-    private let counters = Mutex<[String: Int]>([:])
     /// Tenant ServiceAccount tokens, shared by the clients made from this one.
     let serviceAccountTokens: ServiceAccountTokens
 
@@ -67,8 +65,6 @@ public final class KubeClient: KubeAPI {
     public func with(credentials: any CredentialSource) -> KubeClient {
         KubeClient(sharing: self, credentials: credentials)
     }
-
-    public func requestCounts() -> [String: Int] { counters.withLock { $0 } }
 
     // MARK: - Paths
 
@@ -122,7 +118,6 @@ public final class KubeClient: KubeAPI {
     }
 
     func send(_ method: String, _ pathAndQuery: String, body: [UInt8]?, contentType: String) async throws -> HTTPResponse {
-        counters.withLock { $0[method, default: 0] += 1 }
         var attempt = 0
         var unauthorizedRetried = false
         while true {
@@ -174,7 +169,7 @@ public final class KubeClient: KubeAPI {
     }
 
     static func retryAfter(_ response: HTTPResponse) -> Duration? {
-        guard let value = response.header("retry-after"), let seconds = Int(value.trimmingCharacters()) else { return nil }
+        guard let value = response.header("retry-after"), let seconds = Int(value.trimmingBlanks()) else { return nil }
         return .seconds(max(0, min(seconds, 60)))
     }
 
@@ -310,7 +305,6 @@ public final class KubeClient: KubeAPI {
             ("timeoutSeconds", options.timeoutSeconds.map(String.init)),
         ])
         let path = Self.collectionPath(gvr, namespace: namespace) + q
-        counters.withLock { $0["WATCH", default: 0] += 1 }
         try await limiter.acquire()
         var request = try await makeRequest("GET", path, body: nil, contentType: "application/json")
         // The server ends the stream at timeoutSeconds; a silent connection is a dead one.
@@ -373,8 +367,3 @@ struct LineSplitter {
     }
 }
 
-extension String {
-    func trimmingCharacters() -> String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == "\r" }).reversed())
-    }
-}

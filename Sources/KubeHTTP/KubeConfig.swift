@@ -124,7 +124,7 @@ public enum KubeConfig {
         do { ca = try Files.read(directory + "/ca.crt") } catch {
             throw KubeConfigError(message: "in-cluster: cannot read the CA: \(error)")
         }
-        let namespace = (try? Files.readText(directory + "/namespace"))?.trimmingWhitespace()
+        let namespace = (try? Files.readText(directory + "/namespace"))?.trimmingBlanks()
         return ClusterConnection(
             endpoint: ClusterEndpoint(server: "https://\(hostPart):\(port)", tls: TLSSettings(caPEM: ca)),
             credentials: TokenFile(path: directory + "/token"), namespace: namespace, origin: "in-cluster")
@@ -146,11 +146,3 @@ public enum KubeConfig {
     }
 }
 
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\n" || f == "\r" || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\n" || l == "\r" || l == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

@@ -48,7 +48,7 @@ struct WebSocketHandshake: Sendable {
         guard head.header("upgrade")?.lowercased() == "websocket" else {
             throw .handshake("the server's answer has no \"Upgrade: websocket\" header")
         }
-        let connection = (head.header("connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingSpaces() }
+        let connection = (head.header("connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingBlanks() }
         guard connection.contains("upgrade") else { throw .handshake("the server's answer has no \"Connection: Upgrade\" header") }
         guard head.header("sec-websocket-accept") == Self.acceptValue(for: key) else {
             throw .handshake("the server's Sec-WebSocket-Accept does not match the key sent (a proxy in the way that does not speak WebSocket?)")
@@ -97,7 +97,7 @@ struct HTTPResponseHead: Sendable, Equatable {
         var headers: [(String, String)] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingSpaces()))
+            headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingBlanks()))
         }
         return (HTTPResponseHead(status: status, headers: headers), end)
     }
@@ -167,7 +167,7 @@ struct HTTPBodyReader: Sendable {
         while true {
             guard let lineEnd = crlf(from: i) else { return (body, false) }
             let sizeText = String(decoding: raw[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingSpaces(), radix: 16), size >= 0 else { return (body, true) }
+            guard let size = Int(sizeText.trimmingBlanks(), radix: 16), size >= 0 else { return (body, true) }
             if size == 0 { return (body, true) }
             let start = lineEnd + 2
             guard raw.count >= start + size else {
@@ -219,11 +219,3 @@ enum WebSocketError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-extension StringProtocol {
-    fileprivate func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 
@@ -28,7 +29,7 @@ struct FieldSelector: Sendable, Equatable {
             } else {
                 throw KubeError.badRequest("invalid selector: '\(text)'; can't understand '\(term)'")
             }
-            let field = r.field.trimmingSpaces()
+            let field = r.field.trimmingBlanks()
             guard field == "metadata.name" || field == "metadata.namespace" || type.fieldLabels.contains(field) else {
                 if type.isCustom {
                     throw KubeError.badRequest("\"\(field)\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"")
@@ -92,8 +93,3 @@ struct FieldSelector: Sendable, Equatable {
     }
 }
 
-fileprivate extension String {
-    func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
-}

@@ -592,14 +592,8 @@ public final class ObjectProcessor: Sendable {
     static let diffBaseLimit = 128 << 10
 
     static func digest(_ essence: JSON) -> String {
-        // FNV-1a over the canonical (sorted-keys) form: this only detects change.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in essence.serializedBytes(sortedKeys: true) {
-            hash ^= UInt64(b)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+        // Over the canonical (sorted-keys) form, so that key order is no change.
+        "sha256:" + JQ.sha256Hex(essence.serialized(sortedKeys: true))
     }
 }
 

@@ -165,7 +165,7 @@ final class KubeletSimulator: Sendable {
             if let text = annotations["yopf.dev/simulate-duration"]?.string, let d = Workload.duration(text) {
                 try await Task.sleep(for: d)
             }
-            let code = annotations["yopf.dev/simulate-exit-code"]?.string.flatMap { Int32(Workload.trimmed($0)) } ?? 0
+            let code = annotations["yopf.dev/simulate-exit-code"]?.string.flatMap { Int32($0.trimmingBlanks()) } ?? 0
             return (code, annotations["yopf.dev/simulate-termination-message"]?.string)
         }
         let env = await environment.resolve(pod: pod, container: container)

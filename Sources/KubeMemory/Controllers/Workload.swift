@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 
@@ -100,7 +101,7 @@ enum Workload {
 
     /// `2s`, `500ms`, `1m`, `1h`, `1.5s` or a bare number of seconds.
     static func duration(_ text: String) -> Duration? {
-        let t = trimmed(text)
+        let t = text.trimmingBlanks()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where t.hasSuffix(suffix) {
             guard let v = Double(t.dropLast(suffix.count)), v >= 0, v.isFinite else { return nil }
@@ -110,9 +111,4 @@ enum Workload {
         return .milliseconds(Int64(v * 1000))
     }
 
-    /// `text` without leading and trailing blanks.
-    static func trimmed(_ text: String) -> String {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        return String(text.drop(while: blank).reversed().drop(while: blank).reversed())
-    }
 }
