@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1"),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl"),
+        // TLS for the dev-cluster's https listener (the same OpenSSL libcurl links).
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
 
         // Files, environment and processes without Foundation.
         .target(name: "Platform", path: "Sources/Platform"),
@@ -65,7 +67,7 @@ let package = Package(
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader", "Platform"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).
         .target(name: "DevCluster", dependencies: [
-            "JSONValue", "Kube", "KubeMemory", "YAMLLoader", "Platform",
+            "JSONValue", "Kube", "KubeMemory", "YAMLLoader", "Platform", "COpenSSL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

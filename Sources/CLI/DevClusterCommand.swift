@@ -8,10 +8,14 @@ import YAMLLoader
 struct DevClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev-cluster",
-        abstract: "Serve an in-memory Kubernetes API server over HTTP on loopback.",
+        abstract: "Serve an in-memory Kubernetes API server over HTTP or HTTPS on loopback.",
         discussion: """
             Serves until SIGTERM or SIGINT, then exits 0. Point kubectl at it with the \
             kubeconfig written by --write-kubeconfig: kubectl --kubeconfig FILE get pods
+
+            With --tls (the default with --authorization=rbac) it serves https with a \
+            self-signed certificate made at start, which the kubeconfig trusts; kubectl \
+            then sends the kubeconfig's token (it sends none over plain http).
 
             Deployments, StatefulSets and Jobs get pods that run; kubectl exec (WebSocket, \
             v5.channel.k8s.io or v4) and kubectl logs work on them. With --exec=scripted a few \
@@ -38,8 +42,11 @@ struct DevClusterCommand: AsyncParsableCommand {
     @Flag(help: "Log every request (method, path, code, duration) to stderr.")
     var verbose = false
 
-    @Option(help: "Who may do what: always-allow (every request, the default) or rbac (bearer tokens: the kubeconfig's admin token or ServiceAccount tokens from the TokenRequest API; Roles, ClusterRoles and bindings decide; requests without credentials, such as kubectl's over http, are system:anonymous).")
+    @Option(help: "Who may do what: always-allow (every request, the default) or rbac (bearer tokens: the kubeconfig's admin token or ServiceAccount tokens from the TokenRequest API; Roles, ClusterRoles and bindings decide; requests without credentials are system:anonymous).")
     var authorization: String = "always-allow"
+
+    @Flag(inversion: .prefixedNo, help: "Serve https with a self-signed certificate the written kubeconfig trusts (default: on with --authorization=rbac, off otherwise).")
+    var tls: Bool?
 
     func validate() throws {
         _ = try endpoint()
@@ -85,16 +92,19 @@ struct DevClusterCommand: AsyncParsableCommand {
         simulator.start()
         cluster.attachPodCommands(simulator)
         let token = Kubeconfig.randomToken()
-        let server = DevClusterServer(backend: cluster, token: token, verbose: verbose)
+        let rbac = cluster.authorizationMode == .rbac
+        let identity = try (tls ?? rbac) ? TLSIdentity.selfSigned(hosts: [host]) : nil
+        let server = DevClusterServer(backend: cluster, token: token, tls: identity, verbose: verbose)
         let port = try await server.start(host: host, port: requestedPort)
-        let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let url = "\(identity == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         if let writeKubeconfig {
-            try DevClusterServer.writeKubeconfig(path: writeKubeconfig, server: url, token: token)
+            try DevClusterServer.writeKubeconfig(path: writeKubeconfig, server: url, token: token,
+                                                 certificateAuthority: identity?.certificatePEM)
         }
         RequestLog.write("yopf dev-cluster: serving on \(url)\(writeKubeconfig.map { ", kubeconfig \($0)" } ?? "")\n")
-        if cluster.authorizationMode == .rbac {
+        if rbac && identity == nil {
             // kubectl drops kubeconfig credentials over plain http: say how to act as someone.
-            RequestLog.write("yopf dev-cluster: RBAC on. kubectl sends no credentials over http and is system:anonymous (with --as, whom anonymous may impersonate); bearer tokens (the kubeconfig's admin token, ServiceAccount tokens) work with curl and yopf run\n")
+            RequestLog.write("yopf dev-cluster: RBAC on over http: kubectl sends no credentials over http and is system:anonymous (with --as, whom anonymous may impersonate); bearer tokens work with curl and yopf run. Drop --no-tls for https.\n")
         }
         let signal = await ShutdownSignal.wait()
         RequestLog.write("yopf dev-cluster: signal \(signal), shutting down\n")

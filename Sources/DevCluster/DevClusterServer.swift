@@ -28,6 +28,8 @@ import Synchronization
 public final class DevClusterServer: Sendable {
     public let backend: any DevClusterBackend
     public let token: String?
+    /// When set, the server speaks https only, with this certificate.
+    public let tls: TLSIdentity?
     public let log: RequestLog
     /// WebSocket subprotocols offered for `pods/exec`, best first.
     public let execProtocols: [String]
@@ -41,13 +43,16 @@ public final class DevClusterServer: Sendable {
     /// - Parameters:
     ///   - token: when set, requests that carry credentials must carry this bearer token
     ///     (kubectl sends none over plain http, so requests without credentials pass).
+    ///   - tls: serve https with this identity instead of plain http (kubectl sends the
+    ///     kubeconfig's token only over https).
     ///   - verbose: log each request (method, path, code, duration) to stderr.
     ///   - execProtocols: the exec channel protocols served, best first (tests pass
     ///     `["v4.channel.k8s.io"]` to play an old API server).
-    public init(backend: any DevClusterBackend, token: String? = nil, verbose: Bool = false,
+    public init(backend: any DevClusterBackend, token: String? = nil, tls: TLSIdentity? = nil, verbose: Bool = false,
                 execProtocols: [String] = ["v5.channel.k8s.io", "v4.channel.k8s.io"]) {
         self.backend = backend
         self.token = token
+        self.tls = tls
         self.log = RequestLog(enabled: verbose)
         self.execProtocols = execProtocols.filter { WebSocketUpgrade.supportedProtocols.contains($0) }
     }
@@ -61,7 +66,7 @@ public final class DevClusterServer: Sendable {
         configured.execProtocols = execProtocols
         let router = configured
         let log = self.log
-        let backend = self.backend, token = self.token, protocols = self.execProtocols
+        let backend = self.backend, token = self.token, protocols = self.execProtocols, tls = self.tls
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -69,6 +74,9 @@ public final class DevClusterServer: Sendable {
             .childChannelInitializer { [weak self] channel in
                 self?.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(TLSServerHandler(identity: tls, log: log))
+                    }
                     let upgrader = NIOWebSocketServerUpgrader(
                         maxFrameSize: Self.maxFrameSize,
                         shouldUpgrade: { channel, head in
@@ -121,9 +129,10 @@ public final class DevClusterServer: Sendable {
         for c in connections { try? await c.close() }
     }
 
-    /// Writes a kubeconfig pointing at `server` (e.g. `http://127.0.0.1:8080`) with a bearer token.
-    public static func writeKubeconfig(path: String, server: String, token: String) throws {
-        try Kubeconfig.write(path: path, server: server, token: token)
+    /// Writes a kubeconfig pointing at `server` (e.g. `http://127.0.0.1:8080`) with a bearer
+    /// token, trusting `certificateAuthority` (PEM) when the server speaks https.
+    public static func writeKubeconfig(path: String, server: String, token: String, certificateAuthority: String? = nil) throws {
+        try Kubeconfig.write(path: path, server: server, token: token, certificateAuthority: certificateAuthority)
     }
 }
 

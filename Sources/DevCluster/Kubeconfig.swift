@@ -4,20 +4,22 @@ import Glibc
 import Darwin
 #endif
 import JSONValue
+import Platform
 
 /// The kubeconfig `yopf dev-cluster` writes: one cluster, one token user, one context,
 /// current, with namespace `default`.
 public enum Kubeconfig {
     public static let name = "yopf-dev"
 
-    public static func text(server: String, token: String) -> String {
-        """
+    public static func text(server: String, token: String, certificateAuthority: String? = nil) -> String {
+        let trust = certificateAuthority.map { "\n    certificate-authority-data: \(Base64.encode(Array($0.utf8)))" } ?? ""
+        return """
         apiVersion: v1
         kind: Config
         clusters:
         - name: \(name)
           cluster:
-            server: \(JSON.quote(server))
+            server: \(JSON.quote(server))\(trust)
         users:
         - name: \(name)
           user:
@@ -35,8 +37,8 @@ public enum Kubeconfig {
     }
 
     /// Writes the file readable by its owner only (it holds a token).
-    public static func write(path: String, server: String, token: String) throws(DevClusterError) {
-        let bytes = Array(text(server: server, token: token).utf8)
+    public static func write(path: String, server: String, token: String, certificateAuthority: String? = nil) throws(DevClusterError) {
+        let bytes = Array(text(server: server, token: token, certificateAuthority: certificateAuthority).utf8)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw .io("cannot write the kubeconfig \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -67,10 +69,11 @@ public enum Kubeconfig {
 public enum DevClusterError: Error, Sendable, CustomStringConvertible {
     case io(String)
     case bind(String)
+    case tls(String)
 
     public var description: String {
         switch self {
-        case .io(let m), .bind(let m): return m
+        case .io(let m), .bind(let m), .tls(let m): return m
         }
     }
 }

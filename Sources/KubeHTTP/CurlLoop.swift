@@ -258,6 +258,10 @@ private final class Transfer {
             let parts = trimmed.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             responseHeaders.removeAll()
+        } else if trimmed.isEmpty, status >= 200 {
+            // The end of a final response's headers: a watch learns its status now, not
+            // with its first event, which may be minutes away (redirects are not followed).
+            deliverHeaders()
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = String(trimmed[..<colon]).lowercased()
             let value = trimmed[trimmed.index(after: colon)...].trimmingBlanks()

@@ -2,27 +2,36 @@ import Foundation
 import Testing
 
 /// `yopf dev-cluster --authorization=rbac` as a process: anonymous requests are Forbidden,
-/// the kubeconfig's admin token may do everything.
+/// the kubeconfig's admin token may do everything; by default it serves https, so that
+/// kubectl sends that token.
 @Suite(.enabled(if: YopfBinary.path != nil, "the yopf binary is not built next to the test bundle"))
 struct AuthDevClusterCommandTests {
-    @Test func rbacFlagTurnsAuthorizationOn() async throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("yopf-devcluster-rbac-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        let kubeconfig = work.appendingPathComponent("kubeconfig").path
+    /// Starts `yopf dev-cluster ARGS --write-kubeconfig FILE`; returns the process and the
+    /// kubeconfig's text once the server listens.
+    static func start(_ arguments: [String], kubeconfig: String) async throws -> (Process, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(YopfBinary.path))
-        process.arguments = ["dev-cluster", "--listen", "127.0.0.1:0", "--write-kubeconfig", kubeconfig, "--authorization=rbac"]
+        process.arguments = ["dev-cluster", "--listen", "127.0.0.1:0", "--write-kubeconfig", kubeconfig] + arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
         // The kubeconfig appears once the server listens; poll for it (bounded).
         var text = ""
         for _ in 0..<500 where text.isEmpty {
             text = (try? String(contentsOfFile: kubeconfig, encoding: .utf8)) ?? ""
             if text.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
+        return (process, text)
+    }
+
+    @Test func rbacOverPlainHTTPWithNoTLS() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("yopf-devcluster-rbac-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let kubeconfig = work.appendingPathComponent("kubeconfig").path
+        let (process, text) = try await Self.start(["--authorization=rbac", "--no-tls"], kubeconfig: kubeconfig)
+        defer { if process.isRunning { process.terminate() } }
+        #expect(text.contains("server: \"http://127.0.0.1:"))
+        #expect(!text.contains("certificate-authority-data"))
         let lines = text.split(separator: "\n")
         let server = try #require(lines.first { $0.contains("server:") })
         let port = try #require(server.split(separator: ":").last.flatMap { Int($0.filter(\.isNumber)) })
@@ -40,5 +49,46 @@ struct AuthDevClusterCommandTests {
         await admin.readToEnd()
         #expect(admin.text.hasPrefix("HTTP/1.1 200 OK"))
         process.terminate()
+    }
+
+    @Test(.enabled(if: Kubectl.path != nil, "kubectl is not installed"))
+    func rbacServesHTTPSAndKubectlIsTheAdmin() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("yopf-devcluster-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let kubeconfig = work.appendingPathComponent("kubeconfig").path
+        let (process, text) = try await Self.start(["--authorization=rbac"], kubeconfig: kubeconfig)
+        defer { if process.isRunning { process.terminate() } }
+        #expect(text.contains("server: \"https://127.0.0.1:"))
+        #expect(text.contains("certificate-authority-data: "))
+
+        let whoami = try await Self.kubectl(["auth", "whoami"], kubeconfig: kubeconfig, work: work.path)
+        #expect(whoami.status == 0, "\(whoami.output)")
+        #expect(whoami.output.contains("admin"))
+        #expect(whoami.output.contains("system:masters"))
+        let create = try await Self.kubectl(["create", "configmap", "made-over-https", "--from-literal=a=b"], kubeconfig: kubeconfig, work: work.path)
+        #expect(create.status == 0, "\(create.output)")
+        let can = try await Self.kubectl(["auth", "can-i", "delete", "secrets"], kubeconfig: kubeconfig, work: work.path)
+        #expect(can.output.hasPrefix("yes"), "\(can.output)")
+        process.terminate()
+    }
+
+    /// kubectl with its output in a file (a pipe read can be interrupted by other tests' signals).
+    static func kubectl(_ arguments: [String], kubeconfig: String, work: String) async throws -> (status: Int32, output: String) {
+        let log = work + "/kubectl-\(UUID().uuidString).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Kubectl.path))
+        process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", work + "/cache", "--request-timeout=20s"] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// The MySQL example for real: examples/mysql/e2e-local.sh starts a local MariaDB and runs
-/// the operator with `--dev-exec local` against it (create, password rotation, backup on
-/// delete, restore on create, stream restore, no password in logs or Events).
+/// The MySQL example for real, against a local MariaDB: examples/mysql/e2e-local.sh runs
+/// the operator with `--dev-exec local` (create, password rotation, backup on delete,
+/// restore on create, stream restore, no password in logs or Events); e2e-rbac.sh runs it
+/// from its generated manifests as its ServiceAccount.
 @Suite struct MySQLLocalTests {
     /// The first of `names` found on PATH, if any.
     static func onPath(_ name: String) -> Bool {
@@ -31,8 +32,25 @@ import Testing
 
     @Test(.enabled(if: MySQLLocalTests.skipReason == nil, "\(MySQLLocalTests.skipReason ?? "")"))
     func createRotateBackupRestoreForReal() throws {
+        let (status, text) = try Self.run("examples/mysql/e2e-local.sh")
+        #expect(status == 0, "e2e-local.sh failed:\n\(text)")
+        #expect(text.contains("PASS: create, failed and successful rotation, backup on delete, restore on create, stream restore"))
+    }
+
+    /// examples/mysql/e2e-rbac.sh: `yopf manifests | kubectl apply -f -` on an https
+    /// dev-cluster with RBAC on, the operator as its ServiceAccount (a token from
+    /// `kubectl create token`), then one generated rule removed → Forbidden.
+    @Test(.enabled(if: MySQLLocalTests.skipReason == nil, "\(MySQLLocalTests.skipReason ?? "")"))
+    func generatedManifestsAreEnoughOverHTTPSAndOneRuleLessIsForbidden() throws {
+        let (status, text) = try Self.run("examples/mysql/e2e-rbac.sh")
+        #expect(status == 0, "e2e-rbac.sh failed:\n\(text)")
+        #expect(text.contains("PASS: generated manifests applied with kubectl; the operator as its ServiceAccount handled create, update and delete; without one rule: Forbidden in status and an Event"))
+    }
+
+    /// Runs a script of the repository with the built yopf; its exit status and output.
+    static func run(_ script: String) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ExampleHarness.root + "/examples/mysql/e2e-local.sh")
+        process.executableURL = URL(fileURLWithPath: ExampleHarness.root + "/" + script)
         var env = ProcessInfo.processInfo.environment
         env["YOPF"] = Self.yopf
         env.removeValue(forKey: "KUBECONFIG")
@@ -48,8 +66,6 @@ import Testing
         try process.run()
         process.waitUntilExit()
         try? log.close()
-        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "e2e-local.sh failed:\n\(text)")
-        #expect(text.contains("PASS: create, failed and successful rotation, backup on delete, restore on create, stream restore"))
+        return (process.terminationStatus, (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
     }
 }

@@ -38,38 +38,11 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- yopf log (tail)" >&2; tail -40 "$WORK/yopf.log" >&2 || true; exit 1; }
 step() { echo "== $*"; }
 
-# Waits (up to $2 seconds, default 60) until the command $1 succeeds.
-until_ok() {
-  local tries=$(( ${2:-60} * 5 ))
-  for _ in $(seq "$tries"); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  return 1
-}
+source examples/mysql/mariadb.sh
 
 step "local MariaDB on 127.0.0.1:$PORT (datadir $WORK/data)"
-mariadb-install-db --user=root --datadir="$WORK/data" --auth-root-authentication-method=normal >"$WORK/install.log" 2>&1
-mariadbd --no-defaults --user=root --datadir="$WORK/data" --socket="$WORK/mysqld.sock" --port="$PORT" \
-  --bind-address=127.0.0.1 --pid-file="$WORK/mysqld.pid" --log-error="$WORK/mysqld.err" >"$WORK/mysqld.out" 2>&1 &
-until_ok "mysqladmin --no-defaults --socket='$WORK/mysqld.sock' -uroot ping" 60 || fail "mariadbd did not start (see $WORK/mysqld.err)"
-# What the mysql image does with MYSQL_ROOT_PASSWORD and MYSQL_DATABASE on first start.
-mysql --no-defaults --socket="$WORK/mysqld.sock" -uroot \
-  -e "ALTER USER root@localhost IDENTIFIED BY '$PW1'; CREATE DATABASE otus_database;"
-sql() { MYSQL_PWD=$1 mysql --no-defaults --host=127.0.0.1 --port="$PORT" --user=root --batch --skip-column-names otus_database -e "$2"; }
-
-cr() {
-  cat <<YAML
-apiVersion: otus.homework/v1
-kind: MySQL
-metadata: {name: e2e, namespace: default}
-spec:
-  image: mysql:5.7
-  database: otus_database
-  password: '$1'
-  storage_size: 1Gi
-  host: 127.0.0.1
-  port: $PORT
-  backupDir: $WORK/backup
-YAML
-}
+start_mariadb "$PORT" "$PW1" || fail "MariaDB did not start"
+cr() { mysql_resource e2e "$1"; }
 cr "$PW1" >"$WORK/mysql.yaml"
 
 step "yopf run handlers/mysql --dev-exec local"
