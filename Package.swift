@@ -26,7 +26,7 @@ let package = Package(
         // TLS for the dev-cluster's https listener (the same OpenSSL libcurl links).
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
 
-        // Files, environment and processes without Foundation.
+        // Files, environment, processes and signals without Foundation.
         .target(name: "Platform", path: "Sources/Platform"),
         // The one JSON model of the project (a Sendable value type).
         .target(name: "JSONValue", dependencies: [
@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Lifecycle", dependencies: [
             "JSONValue", "Kube", "Platform", "JQ", "Spec", "Steps", "Reactor", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Lifecycle"),
-        // Running in production: logging, health, metrics, leader election, signals.
+        // Running in production: logging, health, metrics, leader election.
         .target(name: "Ops", dependencies: [
             "JSONValue", "Kube", "Platform", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import DevCluster
 import JSONValue
 import KubeMemory
+import Platform
 import YAMLLoader
 
 /// `yopf dev-cluster`: the in-memory API server on loopback, for kubectl and `yopf run`.
