@@ -19,8 +19,8 @@ enum RequestOptions {
     }
 
     static func write(_ r: APIRequest) throws(KubeError) -> WriteOptions {
-        try validateFieldValidation(r)
-        return WriteOptions(fieldManager: nonEmpty(r.query["fieldManager"]), force: r.flag("force"), dryRun: try dryRun(r.query["dryRun"]))
+        WriteOptions(fieldManager: nonEmpty(r.query["fieldManager"]), force: r.flag("force"), dryRun: try dryRun(r.query["dryRun"]),
+                     fieldValidation: try fieldValidation(r))
     }
 
     /// Query parameters first, then the body (kubectl sends the body, client-go may send either).
@@ -68,11 +68,11 @@ enum RequestOptions {
         return p
     }
 
-    /// Accepted and otherwise ignored: the store applies its own validation.
-    static func validateFieldValidation(_ r: APIRequest) throws(KubeError) {
-        guard let v = nonEmpty(r.query["fieldValidation"]) else { return }
-        guard ["Ignore", "Warn", "Strict"].contains(v) else {
+    static func fieldValidation(_ r: APIRequest) throws(KubeError) -> FieldValidation? {
+        guard let v = nonEmpty(r.query["fieldValidation"]) else { return nil }
+        guard let validation = FieldValidation(rawValue: v) else {
             throw .badRequest("fieldValidation must be one of Ignore, Warn, Strict (got \"\(v)\")")
         }
+        return validation
     }
 }

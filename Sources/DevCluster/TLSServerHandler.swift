@@ -125,6 +125,13 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        // The client went away mid-handshake: writes held for after it never go out.
+        for (_, promise) in pending { promise?.fail(ChannelError.ioOnClosedChannel) }
+        pending = []
+        context.fireChannelInactive()
+    }
+
     // MARK: Outbound: plaintext in, ciphertext to the socket
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

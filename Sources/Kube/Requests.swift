@@ -49,12 +49,23 @@ public struct WriteOptions: Sendable, Equatable {
     /// Server-side apply only: take ownership of conflicting fields.
     public var force: Bool
     public var dryRun: Bool
+    /// What the server does with fields the schema does not declare (nil: its default).
+    public var fieldValidation: FieldValidation?
 
-    public init(fieldManager: String? = nil, force: Bool = false, dryRun: Bool = false) {
+    public init(fieldManager: String? = nil, force: Bool = false, dryRun: Bool = false, fieldValidation: FieldValidation? = nil) {
         self.fieldManager = fieldManager
         self.force = force
         self.dryRun = dryRun
+        self.fieldValidation = fieldValidation
     }
+}
+
+/// The `fieldValidation` query parameter of writes: kubectl sends `Strict`, so that a
+/// typo in a manifest fails instead of being dropped without a word.
+public enum FieldValidation: String, Sendable, Equatable, CaseIterable {
+    case ignore = "Ignore"
+    case warn = "Warn"
+    case strict = "Strict"
 }
 
 public enum PropagationPolicy: String, Sendable {

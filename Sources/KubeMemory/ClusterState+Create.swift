@@ -7,6 +7,7 @@ struct WriteRequest: Sendable {
     var manager: String
     var force: Bool
     var dryRun: Bool
+    var fieldValidation: FieldValidation?
     var now: String
     var context: RequestContext
 
@@ -14,6 +15,7 @@ struct WriteRequest: Sendable {
         manager = options.fieldManager ?? "unknown"
         force = options.force
         dryRun = options.dryRun
+        fieldValidation = options.fieldValidation
         self.now = now
         self.context = context
     }
@@ -130,7 +132,7 @@ extension ClusterState {
         object.setMetadata("generation", type.tracksGeneration ? 1 : nil)
         if type.hasStatus { object["status"] = nil }
         object = try BuiltinDefaults.onCreate(object, type: type)
-        object = try applySchema(object, type: type)
+        object = try applySchema(object, type: type, validation: request.fieldValidation)
         if GroupResource(type.gvr) == GroupResource(BuiltinResources.crds) {
             let causes = CustomResourceDefinitions.validate(object)
             if !causes.isEmpty { throw invalid(type, name: name, causes) }
@@ -148,9 +150,19 @@ extension ClusterState {
         return stored
     }
 
-    /// Pruning, defaulting and validation against a CRD's structural schema.
-    func applySchema(_ object: JSON, type: ResourceType) throws -> JSON {
+    /// Pruning, defaulting and validation against a CRD's structural schema. With
+    /// `fieldValidation=Strict` an undeclared field fails the write as kube's strict
+    /// decoding does; otherwise it is pruned (Warn sends no warning header here).
+    func applySchema(_ object: JSON, type: ResourceType, validation: FieldValidation?) throws -> JSON {
         guard let schema = type.schema else { return object }
+        if validation == .strict {
+            let unknown = schema.unknownFields(object)
+            if !unknown.isEmpty {
+                let kind = type.kind, version = type.gvr.version
+                let fields = unknown.map { "unknown field \(JSON.quote($0))" }.joined(separator: ", ")
+                throw KubeError.badRequest("\(kind) in version \(JSON.quote(version)) cannot be handled as a \(kind): strict decoding error: \(fields)")
+            }
+        }
         let result = schema.applyDefaults(schema.prune(object))
         let violations = schema.validate(result)
         if !violations.isEmpty {

@@ -78,7 +78,7 @@ extension ClusterState {
                 throw invalid(type, name: name, [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\(list)}", "FieldValueForbidden")])
             }
         }
-        new = try applySchema(new, type: type)
+        new = try applySchema(new, type: type, validation: request.fieldValidation)
         let isCRD = at.groupResource == GroupResource(BuiltinResources.crds)
         if isCRD, subresource == nil {
             let causes = CustomResourceDefinitions.validate(new)

@@ -104,6 +104,20 @@ YAML
     expect "the object is served as stored" "^blue$"
     run "explain the custom resource" k explain widgets.spec
     expect "kubectl explain shows the CRD schema" "size.*<integer>"
+    # kubectl validates strictly by default (fieldValidation=Strict): a typo fails.
+    cat >"$work/w2.yaml" <<'YAML'
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w2}
+spec: {size: 3, colour: blue}
+YAML
+    fails_with "an undeclared field fails the create" \
+        'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"' k create -f "$work/w2.yaml"
+    fails_with "and server-side apply" \
+        'failed to create typed patch object \(example.com/v1, Kind=Widget\): .spec.colour: field not declared in schema' k apply --server-side -f "$work/w2.yaml"
+    run "with --validate=false it is pruned" k create --validate=false -f "$work/w2.yaml"
+    run "read it back" k get widget w2 -o jsonpath='{.spec}'
+    expect "only the declared field is stored" '^\{"size":3\}$'
 }
 
 flow_crud() {

@@ -44,6 +44,54 @@ import Testing
         #expect(patchBad?.code == 422)
     }
 
+    /// kubectl sends fieldValidation=Strict: a field the schema does not declare fails the
+    /// write with kube's strict-decoding message; without it (or with Ignore) it is pruned.
+    @Test func strictFieldValidationRefusesUndeclaredFields() async throws {
+        _ = try await cluster.create(R.crds, namespace: nil, body: mysqlCRD)
+        let strict = WriteOptions(fieldValidation: .strict)
+        let created = await kubeError {
+            _ = try await cluster.create(R.mysqls, namespace: "default", body: mysql("db", spec: ["image": "m", "imagee": "n", "sizes": 2]), options: strict)
+        }
+        #expect(created?.code == 400 && created?.reason == "BadRequest")
+        #expect(created?.message == #"MySQL in version "v1" cannot be handled as a MySQL: strict decoding error: unknown field "spec.imagee", unknown field "spec.sizes""#)
+        #expect(await kubeError { _ = try await cluster.get(ref(R.mysqls, "db")) }?.code == 404, "nothing was stored")
+
+        _ = try await cluster.create(R.mysqls, namespace: "default", body: mysql("db"), options: strict)
+        let patched = await kubeError {
+            _ = try await cluster.patch(ref(R.mysqls, "db"), subresource: nil, type: .merge, body: ["spec": ["replica": 3]], options: strict)
+        }
+        #expect(patched?.message.hasSuffix(#"strict decoding error: unknown field "spec.replica""#) == true)
+        var body = try await cluster.get(ref(R.mysqls, "db"))
+        body.set(.string("x"), at: ["spec", "typo"])
+        let updated = await kubeError { _ = try await cluster.update(ref(R.mysqls, "db"), subresource: nil, body: body, options: strict) }
+        #expect(updated?.code == 400)
+        // status preserves unknown fields in this CRD: anything goes there.
+        _ = try await cluster.patch(ref(R.mysqls, "db"), subresource: "status", type: .merge, body: ["status": ["any": ["thing": 1]]], options: strict)
+
+        for validation in [FieldValidation.ignore, .warn, nil] {
+            let name = "lenient-\(validation?.rawValue.lowercased() ?? "default")"
+            let cr = try await cluster.create(R.mysqls, namespace: "default", body: mysql(name, spec: ["image": "m", "imagee": "n"]),
+                                              options: WriteOptions(fieldValidation: validation))
+            #expect(cr["spec"]?["imagee"] == nil, "pruned with \(String(describing: validation))")
+        }
+    }
+
+    /// Server-side apply cannot type a field the schema does not declare, whatever
+    /// fieldValidation says (kube answers 500 with this text; 400 here).
+    @Test func serverSideApplyRefusesUndeclaredFields() async throws {
+        _ = try await cluster.create(R.crds, namespace: nil, body: mysqlCRD)
+        var config = mysql("db", spec: ["image": "m", "extra": ["deep": 1]])
+        config.set("default", at: ["metadata", "namespace"])
+        let e = await kubeError {
+            _ = try await cluster.patch(ref(R.mysqls, "db"), subresource: nil, type: .apply, body: config, options: WriteOptions(fieldManager: "me"))
+        }
+        #expect(e?.code == 400)
+        #expect(e?.message == "failed to create typed patch object (otus.homework/v1, Kind=MySQL): .spec.extra: field not declared in schema")
+        config.set(nil, at: ["spec", "extra"])
+        let applied = try await cluster.patch(ref(R.mysqls, "db"), subresource: nil, type: .apply, body: config, options: WriteOptions(fieldManager: "me"))
+        #expect(applied["spec"]?["image"] == "m")
+    }
+
     @Test func statusSubresourceGenerationRules() async throws {
         _ = try await cluster.create(R.crds, namespace: nil, body: mysqlCRD)
         _ = try await cluster.create(R.mysqls, namespace: "default", body: mysql("db"))

@@ -157,7 +157,8 @@ import Testing
     @Test func customResourceListsFollowTheSchema() throws {
         let schema = StructuralSchema(try JSON.parse(#"""
             {"type":"object","properties":{"spec":{"type":"object","properties":{
-              "items":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["id"],"items":{"type":"object"}},
+              "items":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["id"],
+                       "items":{"type":"object","properties":{"id":{"type":"string"},"v":{"type":"integer"}}}},
               "tags":{"type":"array","items":{"type":"string"}}}}}}
             """#))
         let config = try JSON.parse(#"{"apiVersion":"x.example.com/v1","kind":"Thing","metadata":{"name":"t"},"spec":{"items":[{"id":"a","v":1}],"tags":["x"]}}"#)

@@ -58,6 +58,18 @@ import Testing
         #expect(pruned[path: "spec"]?["note"] == .null)
     }
 
+    @Test func unknownFieldsAreWhatPruningDropsNamedAsStrictDecodingNamesThem() throws {
+        let unknown = schema.unknownFields(try object(#"""
+            {"image":"nginx","bogus":1,"labels":{"x":"y"},
+             "extra":{"anything":{"deep":true},"known":{"a":"1","b":"2"}},
+             "template":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"x":1},"junk":2},
+             "users":[{"name":"u"},{"name":"v","unknown":1}]}
+            """#))
+        #expect(unknown == ["spec.bogus", "spec.extra.known.b", "spec.template.spec.x", "spec.template.junk", "spec.users[1].unknown"])
+        #expect(schema.unknownFields(try object(#"{"image":"nginx","users":[{"name":"u"}]}"#)).isEmpty)
+        #expect(StructuralSchema(.string("not a schema")).unknownFields(try object(#"{"x":1}"#)).isEmpty)
+    }
+
     // MARK: Defaults
 
     @Test func defaultsFillMissingFieldsRecursively() throws {

@@ -10,6 +10,15 @@ struct ApplyConfigurationCheck {
 
     func check(_ config: JSON) throws(PatchError) {
         try check(config, path: [], printed: "")
+        // A field the custom resource's schema does not declare cannot be typed: kube
+        // refuses the apply whatever fieldValidation says (it answers 500; 400 here, as
+        // kubernetes/kubernetes#139253 asks).
+        if let unknown = lists.schema?.unknownFields(config), !unknown.isEmpty {
+            let errors = unknown.map { ".\($0): field not declared in schema" }
+            var failure = failure(errors.count == 1 ? errors[0] : "errors:\n  " + errors.joined(separator: "\n  "))
+            failure.code = 400
+            throw failure
+        }
     }
 
     private func check(_ value: JSON, path: [String], printed: String) throws(PatchError) {

@@ -35,6 +35,12 @@ struct ListSemantics: Sendable {
     static func schema(_ schema: StructuralSchema) -> ListSemantics { ListSemantics(source: .schema(schema)) }
 
 
+    /// The custom resource's schema, when the lists come from one.
+    var schema: StructuralSchema? {
+        if case .schema(let schema) = source { return schema }
+        return nil
+    }
+
     /// Whether the object is of a built-in kind (typed Go structs behind it).
     var isBuiltIn: Bool {
         if case .builtIn = source { return true }

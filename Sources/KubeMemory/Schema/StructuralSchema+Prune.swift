@@ -37,4 +37,35 @@ extension StructuralSchema {
     }
 
     static let resourceFields: Set<String> = ["apiVersion", "kind", "metadata"]
+
+    /// The paths of the fields `prune` would drop, as kube's strict decoding names them:
+    /// `spec.size`, `spec.items[0].name`, in document order.
+    func unknownFields(_ object: JSON) -> [String] {
+        var found: [String] = []
+        collectUnknown(object, isResource: true, path: "", into: &found)
+        return found
+    }
+
+    private func collectUnknown(_ value: JSON, isResource: Bool, path: String, into found: inout [String]) {
+        guard case .object = node else { return }
+        switch value {
+        case .object(let fields):
+            for (key, child) in fields {
+                let childPath = path.isEmpty ? key : path + "." + key
+                if isResource, Self.resourceFields.contains(key) { continue }
+                if let schema = member(key) {
+                    schema.collectUnknown(child, isResource: schema.isEmbeddedResource, path: childPath, into: &found)
+                } else if !preservesUnknownFields {
+                    found.append(childPath)
+                }
+            }
+        case .array(let elements):
+            guard let items else { return }
+            for (index, element) in elements.enumerated() {
+                items.collectUnknown(element, isResource: items.isEmbeddedResource, path: "\(path)[\(index)]", into: &found)
+            }
+        default:
+            return
+        }
+    }
 }
