@@ -22,7 +22,7 @@ struct DevClusterCommand: AsyncParsableCommand {
             v5.channel.k8s.io or v4) and kubectl logs work on them. With --exec=scripted a few \
             commands behave like their namesakes (echo, cat, wc -c, env, sh -c 'exit N'); \
             with --exec=local commands run as local processes with the pod's environment. \
-            kubectl logs -f prints what is logged so far and returns.
+            kubectl logs -f follows a container until it terminates.
             """)
 
     @Option(help: "Where to listen, HOST:PORT (port 0 picks a free port).")

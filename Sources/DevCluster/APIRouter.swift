@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import KubeMemory
 
 /// Turns one HTTP request into calls on the store and one response, the way
 /// kube-apiserver answers them: discovery, OpenAPI, health, and the resource verbs.
@@ -251,9 +252,10 @@ public struct APIRouter: Sendable {
         throw WebSocketUpgrade.refusal(r, supported: execProtocols)
     }
 
-    /// `GET …/pods/NAME/log` as text. `follow=true` answers what is logged so far and ends
-    /// (the dev-cluster does not keep the stream open); `timestamps`, `previous` and
-    /// `sinceSeconds` are ignored.
+    /// `GET …/pods/NAME/log` as text. With `follow=true` the response stays open and
+    /// streams what the container writes until it terminates or the pod is deleted (the
+    /// in-memory cluster's pods only; other backends answer what is logged so far).
+    /// `timestamps`, `previous` and `sinceSeconds` are ignored.
     func podLog(_ r: APIRequest, namespace: String, pod: String) async throws -> APIResponse {
         guard r.method == "GET" || r.method == "HEAD" else {
             throw KubeError.methodNotAllowed("the server does not allow this method on the requested resource")
@@ -265,6 +267,24 @@ public struct APIRouter: Sendable {
         let limit = try RequestOptions.int(r, "limitBytes")
         if let limit, limit < 1 { throw KubeError.badRequest("limitBytes must be greater than 0, got \(limit)") }
         if let tail, tail < 0 { throw KubeError.badRequest("tailLines must be 0 or greater, got \(tail)") }
+        if r.flag("follow"), let cluster = backend as? MemoryCluster {
+            let next = try cluster.followPodLogs(namespace: namespace, name: pod,
+                                                 container: RequestOptions.nonEmpty(r.query["container"]), tailLines: tail)
+            let chunks = AsyncThrowingStream<[UInt8], any Error> { continuation in
+                let relay = Task {
+                    var left = limit ?? Int.max
+                    for await bytes in next {
+                        let piece = Array(bytes.prefix(left))
+                        left -= piece.count
+                        if !piece.isEmpty { continuation.yield(piece) }
+                        if left <= 0 { break }
+                    }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in relay.cancel() }
+            }
+            return .stream(status: 200, contentType: "text/plain; charset=utf-8", chunks: chunks)
+        }
         let text = try await pods.logs(PodLogRequest(
             namespace: namespace, pod: pod, container: RequestOptions.nonEmpty(r.query["container"]),
             tailLines: tail, limitBytes: limit))

@@ -381,6 +381,30 @@ YAML
     expect "the last line" '^second line$'
     expect_not "only the last line" 'first line'
     fails_with "logs of a missing pod" 'pods "nope" not found' k logs nope
+    run "logs -f of a finished container returns its log" k logs -f "$pod"
+    expect "all of it" '^second line$'
+
+    # logs -f stays with a running container until it terminates.
+    cat >"$work/slow.yaml" <<'YAML'
+apiVersion: batch/v1
+kind: Job
+metadata: {name: slow}
+spec:
+  template:
+    metadata:
+      annotations:
+        yopf.dev/simulate-log: "working\n"
+        yopf.dev/simulate-duration: "3s"
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox}]
+YAML
+    run "create a job that runs for 3 s" k create -f "$work/slow.yaml"
+    eventually "its pod runs" '^Running$' k get pods -l job-name=slow -o 'jsonpath={.items[0].status.phase}'
+    run "logs -f follows it" k logs -f job/slow
+    expect "its log" '^working$'
+    run "and returned when it ended" k get pods -l job-name=slow -o 'jsonpath={.items[0].status.phase}'
+    expect "the pod had succeeded" '^Succeeded$'
 }
 
 start() {

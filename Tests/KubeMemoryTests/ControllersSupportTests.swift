@@ -87,6 +87,41 @@ func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         #expect(PodLogStore.tail("a\nb\n", lines: nil) == "a\nb\n")
     }
 
+    @Test func followingALogGetsWhatWasWrittenThenWhatComesUntilTheEnd() async {
+        let store = PodLogStore()
+        #expect(store.follow(uid: "u", container: "c") == nil, "nothing to follow before the container starts")
+        store.start(uid: "u", container: "c")
+        store.append(uid: "u", container: "c", Array("one\n".utf8))
+        guard let (sofar, next) = store.follow(uid: "u", container: "c") else { Issue.record("no follower"); return }
+        #expect(sofar == Array("one\n".utf8))
+        store.append(uid: "u", container: "c", Array("two\n".utf8))
+        store.append(uid: "u", container: "other", Array("not this one\n".utf8))
+        store.end(uid: "u", container: "c")
+        store.append(uid: "u", container: "c", Array("after the end\n".utf8))
+        var received: [UInt8] = []
+        for await bytes in next { received += bytes }
+        #expect(String(decoding: received, as: UTF8.self) == "two\n")
+
+        // A terminated container: its log, and the stream is already over.
+        guard let (all, over) = store.follow(uid: "u", container: "c") else { Issue.record("no log"); return }
+        #expect(String(decoding: all, as: UTF8.self) == "one\ntwo\nafter the end\n")
+        var more = 0
+        for await _ in over { more += 1 }
+        #expect(more == 0)
+    }
+
+    @Test func deletingThePodEndsItsFollowers() async {
+        let store = PodLogStore()
+        store.start(uid: "u", container: "c")
+        guard let (_, next) = store.follow(uid: "u", container: "c") else { Issue.record("no follower"); return }
+        store.append(uid: "u", container: "c", Array("x".utf8))
+        store.remove(uid: "u")
+        var received: [UInt8] = []
+        for await bytes in next { received += bytes }
+        #expect(received == Array("x".utf8))
+        #expect(store.log(uid: "u", container: "c") == nil)
+    }
+
     @Test func templateHashIsStableAndChangesWithTheTemplate() {
         let a: JSON = ["spec": ["containers": [["name": "c", "image": "x"]]]]
         let b: JSON = ["spec": ["containers": [["name": "c", "image": "y"]]]]

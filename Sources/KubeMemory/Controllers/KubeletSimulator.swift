@@ -135,6 +135,8 @@ final class KubeletSimulator: Sendable {
             return s
         })
         try await persistently { [running] in try await kubelet.setStatus(Workload.pods, of: finishing, to: running) }
+        // `kubectl logs -f` ends once the pod shows its containers terminated.
+        for c in containers { logs.end(uid: uid, container: c["name"]?.string ?? "") }
     }
 
     /// Retries what the API server refused for a passing reason (409, 429, 5xx), as a

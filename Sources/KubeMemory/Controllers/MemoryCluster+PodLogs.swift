@@ -19,6 +19,28 @@ extension MemoryCluster {
         }
         return PodLogStore.tail(String(decoding: bytes, as: UTF8.self), lines: tailLines)
     }
+
+    /// `GET …/pods/NAME/log?follow=true`: the log so far (its last `tailLines` lines), then
+    /// what the container writes next. The stream ends when the container has terminated
+    /// and the pod's status says so, or when the pod is deleted; at once for a container
+    /// that already has. Errors as `podLogs`.
+    public func followPodLogs(namespace: String, name: String, container: String? = nil, tailLines: Int? = nil) throws -> AsyncStream<[UInt8]> {
+        let ref = ObjectRef(Workload.pods, namespace: namespace, name: name)
+        let pod = try state.withLock { s in try s.get(try s.registry.require(ref.gvr), ref, subresource: nil) }
+        let chosen = try Workload.chooseContainer(of: pod, requested: container, podName: name)
+        guard let (sofar, next) = podLogStore.follow(uid: pod["metadata"]?["uid"]?.string ?? "", container: chosen) else {
+            throw KubeError.badRequest("container \"\(chosen)\" in pod \"\(name)\" is waiting to start: ContainerCreating")
+        }
+        let first = Array(PodLogStore.tail(String(decoding: sofar, as: UTF8.self), lines: tailLines).utf8)
+        return AsyncStream { continuation in
+            let relay = Task {
+                if !first.isEmpty { continuation.yield(first) }
+                for await bytes in next { continuation.yield(bytes) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in relay.cancel() }
+        }
+    }
 }
 
 extension PodLogStore {
