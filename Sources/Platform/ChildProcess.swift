@@ -74,37 +74,20 @@ public enum ChildProcess {
         func finish(_ r: Result<ProcessResult, any Error>) { done(r) }
 
         func execute() -> Result<ProcessResult, any Error> {
-            var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-            guard makePipe(&inPipe), makePipe(&outPipe), makePipe(&errPipe) else {
-                return .failure(ProcessError(command: argv[0], reason: String(cString: strerror(errno))))
+            let child: PipedChild
+            do {
+                child = try PipedChild.spawn(argv, environment: StreamingProcess.environment(inherit: inherit, extra: environment))
+            } catch {
+                return .failure(error)
             }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-
-            let envStrings = StreamingProcess.environment(inherit: inherit, extra: environment)
-
-            var pid: pid_t = 0
-            let spawnResult = withCStrings(argv) { cargv in
-                withCStrings(envStrings) { cenv in
-                    posix_spawnp(&pid, argv[0], &actions, nil, cargv, cenv)
-                }
-            }
-            close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-            if spawnResult != 0 {
-                close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-                return .failure(ProcessError(command: argv[0], reason: String(cString: strerror(spawnResult))))
-            }
+            let pid = child.pid
 
             // Feed stdin and drain both outputs with poll, so no pipe can fill up and deadlock.
             var stdout: [UInt8] = [], stderr: [UInt8] = []
             var inOffset = 0
-            var inFD: Int32 = inPipe[1]
+            var inFD: Int32 = child.stdin
             if stdin.isEmpty { close(inFD); inFD = -1 } else { _ = fcntl(inFD, F_SETFL, O_NONBLOCK) }
-            var outFD = outPipe[0], errFD = errPipe[0]
+            var outFD = child.stdout, errFD = child.stderr
             let start = monotonicMilliseconds()
             var timedOut = false
             var buffer = [UInt8](repeating: 0, count: 65536)
@@ -154,20 +137,4 @@ public enum ChildProcess {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
     }
-}
-
-/// A pipe whose ends are not inherited by other children (close-on-exec). pipe2 would
-/// close the small window between pipe and fcntl, but Glibc does not export it to Swift.
-func makePipe(_ fds: inout [Int32]) -> Bool {
-    guard pipe(&fds) == 0 else { return false }
-    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-    return true
-}
-
-/// Calls `body` with a NULL-terminated C array of C strings.
-func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) }
-    defer { for p in pointers { free(p) } }
-    return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -37,34 +37,9 @@ public final class StreamingProcess: Sendable {
         command = program
         // A write to a pipe whose reader exited must fail with EPIPE, not kill this process.
         signal(SIGPIPE, SIG_IGN)
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard makePipe(&inPipe) else { throw ProcessError(command: program, reason: String(cString: strerror(errno))) }
-        guard makePipe(&outPipe) else {
-            close(inPipe[0]); close(inPipe[1])
-            throw ProcessError(command: program, reason: String(cString: strerror(errno)))
-        }
-        guard makePipe(&errPipe) else {
-            for fd in inPipe + outPipe { close(fd) }
-            throw ProcessError(command: program, reason: String(cString: strerror(errno)))
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        let envStrings = StreamingProcess.environment(inherit: inheritEnvironment, extra: environment)
-        var child: pid_t = 0
-        let rc = withCStrings(argv) { cargv in
-            withCStrings(envStrings) { cenv in posix_spawnp(&child, program, &actions, nil, cargv, cenv) }
-        }
-        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-        if rc != 0 {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-            throw ProcessError(command: program, reason: String(cString: strerror(rc)))
-        }
-        pid = child
-        descriptors = Mutex(Descriptors(stdin: inPipe[1], stdout: outPipe[0], stderr: errPipe[0]))
+        let child = try PipedChild.spawn(argv, environment: StreamingProcess.environment(inherit: inheritEnvironment, extra: environment))
+        pid = child.pid
+        descriptors = Mutex(Descriptors(stdin: child.stdin, stdout: child.stdout, stderr: child.stderr))
     }
 
     deinit {

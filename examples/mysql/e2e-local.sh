@@ -13,16 +13,8 @@
 # (mariadbd --user=root). Usage: examples/mysql/e2e-local.sh   (YOPF=path to use a built binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
-
-for tool in mariadbd mariadb-install-db mysql mysqladmin mysqldump kubectl; do
-  command -v "$tool" >/dev/null || { echo "e2e-local: $tool is not installed (apt-get install -y mariadb-server; kubectl)" >&2; exit 2; }
-done
-YOPF=${YOPF:-}
-if [ -z "$YOPF" ]; then
-  swift build --product yopf >&2
-  YOPF=$ROOT/.build/debug/yopf
-fi
+source examples/mysql/mariadb.sh
+require_tools_and_yopf e2e-local
 
 WORK=$(mktemp -d /tmp/yopf-mysql-e2e.XXXXXX)
 PORT=$((20000 + RANDOM % 20000))
@@ -37,8 +29,6 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- yopf log (tail)" >&2; tail -40 "$WORK/yopf.log" >&2 || true; exit 1; }
 step() { echo "== $*"; }
-
-source examples/mysql/mariadb.sh
 
 step "local MariaDB on 127.0.0.1:$PORT (datadir $WORK/data)"
 start_mariadb "$PORT" "$PW1" || fail "MariaDB did not start"

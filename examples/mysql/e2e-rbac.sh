@@ -15,16 +15,8 @@
 # Usage: examples/mysql/e2e-rbac.sh   (YOPF=path to use a built binary; KEEP=1 keeps the work dir)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
-
-for tool in mariadbd mariadb-install-db mysql mysqladmin mysqldump kubectl; do
-  command -v "$tool" >/dev/null || { echo "e2e-rbac: $tool is not installed (apt-get install -y mariadb-server; kubectl)" >&2; exit 2; }
-done
-YOPF=${YOPF:-}
-if [ -z "$YOPF" ]; then
-  swift build --product yopf >&2
-  YOPF=$ROOT/.build/debug/yopf
-fi
+source examples/mysql/mariadb.sh
+require_tools_and_yopf e2e-rbac
 
 WORK=$(mktemp -d /tmp/yopf-mysql-rbac.XXXXXX)
 PORT=$((20000 + RANDOM % 20000))
@@ -45,8 +37,6 @@ fail() {
   exit 1
 }
 step() { echo "== $*"; }
-
-source examples/mysql/mariadb.sh
 
 step "local MariaDB on 127.0.0.1:$PORT"
 start_mariadb "$PORT" "$PW1" || fail "MariaDB did not start"

@@ -1,6 +1,19 @@
-# Sourced by the end-to-end scripts: a throwaway MariaDB server as the mysql image would
-# start it (root password and database set on first start), plus the waiting helper.
-# Needs WORK (a scratch directory) and defines until_ok, start_mariadb and sql.
+# Sourced by the end-to-end scripts (from the repository's root): the tools they need and
+# the yopf binary, a throwaway MariaDB server as the mysql image would start it (root
+# password and database set on first start), and the waiting helper. start_mariadb and
+# mysql_resource need WORK (a scratch directory).
+
+# require_tools_and_yopf NAME: exits 2 naming a missing tool; sets YOPF (built when unset).
+require_tools_and_yopf() {
+  for tool in mariadbd mariadb-install-db mysql mysqladmin mysqldump kubectl; do
+    command -v "$tool" >/dev/null || { echo "$1: $tool is not installed (apt-get install -y mariadb-server; kubectl)" >&2; exit 2; }
+  done
+  YOPF=${YOPF:-}
+  if [ -z "$YOPF" ]; then
+    swift build --product yopf >&2
+    YOPF=$PWD/.build/debug/yopf
+  fi
+}
 
 # Waits (up to $2 seconds, default 60) until the command $1 succeeds.
 until_ok() {
