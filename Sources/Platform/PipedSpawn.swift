@@ -3,6 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
+
+/// Held from creating a child's pipes until it is spawned. Between `pipe` and `fcntl`
+/// a descriptor is inheritable, and a child spawned by another thread in that window
+/// would hold our pipe's write end open, so we would wait for an EOF that never comes.
+private let spawning = Mutex(())
 
 /// A child started with stdin, stdout and stderr on pipes; the parent's ends of them.
 /// The one place that spawns: `ChildProcess` (run to completion) and `StreamingProcess`
@@ -18,6 +24,10 @@ struct PipedChild {
     /// Starts `argv` (no shell; `argv[0]` looked up in PATH) with exactly `environment`
     /// ("NAME=value" strings). Every descriptor is closed again when it fails.
     static func spawn(_ argv: [String], environment: [String]) throws(ProcessError) -> PipedChild {
+        try spawning.withLock { _ throws(ProcessError) in try spawnLocked(argv, environment: environment) }
+    }
+
+    private static func spawnLocked(_ argv: [String], environment: [String]) throws(ProcessError) -> PipedChild {
         let program = argv.first ?? ""
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard makePipe(&inPipe) else { throw ProcessError(command: program, reason: String(cString: strerror(errno))) }
