@@ -128,16 +128,21 @@ public final class ObjectProcessor: Sendable {
                 return .none
             } catch {
                 logger.warning("cannot read the object", metadata: ["object": .string(key.description), "error": .string("\(error)")])
+                keepTimers(trigger.timers, for: key)
                 return .after(.seconds(5))
             }
         }
         let log = logger.with(object: key.description)
+        // Timers that are due and have not run yet: a pass that fails before they ran hands
+        // them to its retry, or they would wait for their next interval.
+        var due = trigger.timers
         do {
             var followup = try await handleLifecycle(&object, log: log)
             let k = Self.key(object)
-            let timers = trigger.timers.union(retryingTimers.withLock { $0.removeValue(forKey: k) } ?? [])
-            for timer in timers.sorted() {
+            due.formUnion(retryingTimers.withLock { $0.removeValue(forKey: k) } ?? [])
+            for timer in due.sorted() {
                 let f = try await handleTimer(timer, &object, log: log)
+                due.remove(timer)
                 guard case .after(let d) = f else { continue }
                 retryingTimers.withLock { _ = $0[k, default: []].insert(timer) }
                 if case .after(let current) = followup, current <= d { continue }
@@ -146,8 +151,15 @@ public final class ObjectProcessor: Sendable {
             return followup
         } catch {
             log.error("handling failed", metadata: ["error": .string("\(error)")])
+            keepTimers(due, for: key)
             return .after(.seconds(10))
         }
+    }
+
+    private func keepTimers(_ timers: Set<String>, for key: ObjectKey) {
+        guard !timers.isEmpty else { return }
+        let k = (key.namespace ?? "") + "/" + key.name
+        retryingTimers.withLock { $0[k, default: []].formUnion(timers) }
     }
 
     private func isStale(_ object: JSON) -> Bool {
