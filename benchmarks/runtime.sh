@@ -2,8 +2,9 @@
 # Measures yopf (and Kopf, when installed) handling N pre-existing objects with a
 # one-step create handler that makes one ConfigMap — the setting of DESIGN §5, where
 # Kopf 1.45.2 took 22 s, 127 MB peak RSS and 27 ms of CPU per object for 1,000 objects,
-# with 3 API writes per object. Prints wall time until every object is handled, peak RSS,
-# CPU time and API writes per object (counted by the dev-cluster's request log).
+# with 3 API writes per object. Prints wall time until every object is handled, peak RSS
+# and peak private memory (RSS without shared library and binary pages), CPU time and API
+# writes per object (counted by the dev-cluster's request log).
 #
 #   benchmarks/runtime.sh [N]        (default 1000)
 #
@@ -63,10 +64,13 @@ measure() {  # measure NAME CMD...: runs CMD until every object is handled
   : >"$work/requests.log"
   local start=$(date +%s.%N)
   "$@" >"$work/$name.log" 2>&1 &
-  local pid=$! peak=0
+  local pid=$! peak=0 upeak=0
   while :; do
     rss=$(awk '/VmRSS/{print $2}' /proc/$pid/status 2>/dev/null || echo 0)
     [ "${rss:-0}" -gt "$peak" ] && peak=$rss
+    # Private memory (what the process alone holds; RSS also counts shared library pages).
+    uss=$(awk '/^Private_(Clean|Dirty):/{s+=$2} END{print s+0}' /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
+    [ "${uss:-0}" -gt "$upeak" ] && upeak=$uss
     if [ "$(handled)" -ge "$n" ]; then break; fi
     if ! kill -0 $pid 2>/dev/null; then echo "$name exited early:"; tail -5 "$work/$name.log"; return 1; fi
     sleep 0.2
@@ -76,8 +80,8 @@ measure() {  # measure NAME CMD...: runs CMD until every object is handled
   kill $pid; wait $pid 2>/dev/null || true
   local writes=$(grep -cE '^debug: (POST|PUT|PATCH|DELETE) ' "$work/requests.log" || true)
   local events=$(grep -cE '^debug: (POST|PATCH) /api/v1/namespaces/[^/]+/events' "$work/requests.log" || true)
-  printf '%-6s %5d objects  %6.1f s  peak RSS %6.1f MB  CPU %6.2f s (%5.1f ms/object)  writes/object %.2f (+ %d Event writes)\n' \
-    "$name" "$n" "$(echo "$end - $start" | bc)" "$(echo "$peak / 1024" | bc -l)" "$cpu" "$(echo "$cpu * 1000 / $n" | bc -l)" \
+  printf '%-6s %5d objects  %6.1f s  peak RSS %6.1f MB (private %5.1f MB)  CPU %6.2f s (%5.1f ms/object)  writes/object %.2f (+ %d Event writes)\n' \
+    "$name" "$n" "$(echo "$end - $start" | bc)" "$(echo "$peak / 1024" | bc -l)" "$(echo "$upeak / 1024" | bc -l)" "$cpu" "$(echo "$cpu * 1000 / $n" | bc -l)" \
     "$(echo "($writes - $events) / $n" | bc -l)" "$events"
 }
 
