@@ -1,4 +1,3 @@
-import JQ
 import JSONValue
 import Kube
 import KubeMemory
@@ -17,12 +16,9 @@ import Testing
                   steps:
                     - status: {ticked: true}
             """)
-        let info = try #require(h.cluster.resourceInfo(for: RuntimeHarness.gvr))
         let counters = HandlerCounters()
-        let events = EventRecorder(api: h.cluster, component: "test")
+        let (processor, events) = try h.processor(counters: counters)
         defer { events.stop() }
-        let processor = ObjectProcessor(spec: h.loaded, api: h.cluster, info: info, pool: JQPool(program: h.loaded.program, maxWorkers: 2),
-                                        events: events, logger: RuntimeHarness.logger(), counters: counters)
         let created = try await h.create("w1", spec: [:])
         let key = ObjectKey(namespace: h.namespace, name: "w1")
         // First sight settles the lifecycle (its status write) without the timer.

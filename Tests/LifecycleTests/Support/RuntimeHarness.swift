@@ -1,4 +1,5 @@
 import Foundation
+import JQ
 import JSONValue
 import Kube
 import KubeMemory
@@ -65,6 +66,16 @@ struct RuntimeHarness {
         let runner = OperatorRunner(loaded: loaded, api: api ?? cluster, namespaces: [namespace], concurrency: concurrency,
                                     logger: Self.logger(), counters: counters)
         return RunningOperator(runner: runner, counters: counters)
+    }
+
+    /// An `ObjectProcessor` of this harness's operator, for tests that drive single passes
+    /// instead of a running operator. Stop the recorder when done.
+    func processor(counters: HandlerCounters) throws -> (ObjectProcessor, EventRecorder) {
+        let info = try #require(cluster.resourceInfo(for: Self.gvr))
+        let events = EventRecorder(api: cluster, component: "test")
+        let processor = ObjectProcessor(spec: loaded, api: cluster, info: info, pool: JQPool(program: loaded.program, maxWorkers: 2),
+                                        events: events, logger: Self.logger(), counters: counters)
+        return (processor, events)
     }
 
     /// Silent unless `YOPF_TEST_LOG` is set (then debug logs go to stderr).
