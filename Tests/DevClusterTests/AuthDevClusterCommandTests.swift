@@ -75,20 +75,9 @@ struct AuthDevClusterCommandTests {
 
     /// kubectl with its output in a file (a pipe read can be interrupted by other tests' signals).
     static func kubectl(_ arguments: [String], kubeconfig: String, work: String) async throws -> (status: Int32, output: String) {
-        let log = work + "/kubectl-\(UUID().uuidString).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Kubectl.path))
-        process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", work + "/cache", "--request-timeout=20s"] + arguments
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        let (status, output) = try await AuthRefereeTests.runLogged(
+            try #require(Kubectl.path), ["--kubeconfig", kubeconfig, "--cache-dir", work + "/cache", "--request-timeout=20s"] + arguments,
+            log: work + "/kubectl-\(UUID().uuidString).log")
+        return (status, output)
     }
 }

@@ -23,19 +23,21 @@ struct AuthRefereeTests {
         #expect(output.contains("PASS rbac"), "\(output)")
     }
 
-    /// Runs the script with its output going to a file, not a pipe: a blocking pipe read
-    /// in this process can be interrupted (EINTR) by the signals of other tests' children.
     static func run(_ script: String, work: String, kubeconfig: String) async throws -> (Int32, String) {
-        let log = work + "/output.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        try await runLogged("/bin/bash", [script, work], environment: ["KUBECONFIG": kubeconfig], log: work + "/output.log")
+    }
+
+    /// Runs a program with its output going to the file `log`, not a pipe: a blocking pipe
+    /// read in this process can be interrupted (EINTR) by the signals of other tests' children.
+    static func runLogged(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:],
+                          log: String) async throws -> (Int32, String) {
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         defer { try? output.close() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, work]
-        var environment = ProcessInfo.processInfo.environment
-        environment["KUBECONFIG"] = kubeconfig
-        process.environment = environment
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
