@@ -83,10 +83,14 @@ let package = Package(
         .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
+        // What several test targets share: finding the built yopf binary, running it.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LifecycleTests", dependencies: [
-            "Lifecycle", "Reactor", "JSONValue", "Spec", "KubeMemory", "Kube", "JQ", "Platform",
+            "Lifecycle", "Reactor", "JSONValue", "Spec", "KubeMemory", "Kube", "JQ", "Platform", "Steps",
+            "DevCluster", "KubeHTTP",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/LifecycleTests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
             "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", .product(name: "Logging", package: "swift-log"),
@@ -100,7 +104,7 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
         .testTarget(name: "KubeHTTPTests", dependencies: ["KubeHTTP", "Kube", "JSONValue", "Platform"], path: "Tests/KubeHTTPTests"),
-        .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "KubeHTTP", "JSONValue"], path: "Tests/DevClusterTests",
+        .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "KubeHTTP", "JSONValue", "TestSupport"], path: "Tests/DevClusterTests",
                     exclude: ["kubectl-referee.sh", "auth-referee.sh", "referee-lib.sh"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Manifests
 import Spec
+import Platform
 import YAMLLoader
 
 /// `yopf manifests DIR… --image IMG`: the YAML that deploys the operators.
@@ -56,15 +57,6 @@ struct ManifestsCommand: ParsableCommand {
 }
 
 func printError(_ line: String) {
-    var stderr = StandardError()
-    print(line, to: &stderr)
+    Output.error(line)
 }
 
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        bytes.withUnsafeMutableBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
-    }
-}
-
-import Glibc

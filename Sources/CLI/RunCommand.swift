@@ -20,7 +20,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run operators (folders holding operator.yaml, or operator files).",
         discussion: """
             The cluster comes from --kubeconfig, KUBECONFIG, ~/.kube/config or the pod's \
-            service account. When none is configured, yopf starts an embedded in-memory \
+            service account; a file or context named there that does not exist is an error. \
+            When none is configured (or with --embedded), yopf starts an embedded in-memory \
             cluster, installs the operators' CRDs in it and serves it on loopback so that \
             kubectl can be pointed at it (the kubeconfig path is printed).
             """)
@@ -49,11 +50,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customShort("v"), help: "More logging (-v debug, -vv trace).")
     var verbosity: Int
 
-    @Option(help: "Client-side rate limit: requests per second to the API server (0: none).")
-    var qps: Double = 50
+    @Option(help: "Client-side rate limit: requests per second to the API server (0: none). Default: none when the server does API Priority and Fairness, else 50.")
+    var qps: Double?
 
-    @Option(help: "Client-side rate limit: burst.")
-    var burst: Int = 100
+    @Option(help: "Client-side rate limit: burst (default 100, or 2 × --qps).")
+    var burst: Int?
+
+    @Flag(name: .customLong("embedded"), help: "Run against an embedded in-memory cluster even when a cluster is configured.")
+    var useEmbedded = false
 
     @Option(name: .customLong("dev-listen"), help: "Embedded cluster only: where to serve it for kubectl (HOST:PORT, port 0 = any).")
     var devListen: String = "127.0.0.1:0"
@@ -97,9 +101,13 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one operator folder or file") }
         if allNamespaces && !namespaces.isEmpty { throw ValidationError("use either -n/--namespace or -A/--all-namespaces") }
-        if !devApply.isEmpty && KubeConfig.isConfigured(explicitPath: kubeconfig) {
-            throw ValidationError("--dev-apply is for the embedded cluster only; a cluster is configured (use kubectl apply there)")
+        if useEmbedded && kubeconfig != nil { throw ValidationError("use either --embedded or --kubeconfig") }
+        if !devApply.isEmpty && !useEmbedded && KubeConfig.isConfigured(explicitPath: kubeconfig) {
+            throw ValidationError("--dev-apply is for the embedded cluster only, and a cluster is configured (\(KubeConfig.describeConfiguration(explicitPath: kubeconfig))); add --embedded to use the embedded cluster anyway, or kubectl apply the file there")
         }
+        if let qps, qps < 0 || !qps.isFinite { throw ValidationError("--qps must be 0 (no limit) or more, got \(qps)") }
+        if let burst, burst < 1 { throw ValidationError("--burst must be at least 1, got \(burst)") }
+        if shutdownGrace < 0 { throw ValidationError("--shutdown-grace must be 0 or more seconds") }
         for (flag, value) in [("--health-addr", healthAddr), ("--metrics-addr", metricsAddr)] where !value.isEmpty {
             guard OpsServer.address(value) != nil else { throw ValidationError("\(flag) must be HOST:PORT or :PORT, got \(value)") }
         }
@@ -131,18 +139,33 @@ struct RunCommand: AsyncParsableCommand {
         var contextNamespace: String? = nil
         var embedded: DevClusterServer? = nil
         var simulator: WorkloadSimulator? = nil
-        if KubeConfig.isConfigured(explicitPath: kubeconfig) {
-            let connection = try KubeConfig.load(explicitPath: kubeconfig, context: context)
+        if !useEmbedded && KubeConfig.isConfigured(explicitPath: kubeconfig) {
+            let connection: ClusterConnection
+            do {
+                connection = try KubeConfig.load(explicitPath: kubeconfig, context: context)
+            } catch let e as KubeConfigError {
+                logger.critical("\(e.message)")
+                throw ExitCode(1)
+            }
+            for missing in KubeConfig.missingFiles() {
+                logger.warning("KUBECONFIG names a file that does not exist; it is skipped", metadata: ["file": .string(missing)])
+            }
             contextNamespace = connection.namespace
             var options = ClientOptions()
-            options.qps = qps
-            options.burst = burst
+            if let qps {
+                options.rateLimit = .fixed(qps: qps, burst: burst ?? max(1, Int(min(qps * 2, 1e6))))
+            } else if let burst {
+                options.rateLimit = .automatic(fallback: (RateLimitPolicy.conservative.qps, burst))
+            }
             if let metrics {
                 let host = connection.endpoint.server
                 options.onResponse = { method, code, seconds in metrics.restRequest(method: method, code: code, host: host, seconds: seconds) }
             }
-            api = KubeClient(endpoint: connection.endpoint, credentials: connection.credentials, options: options)
+            let client = KubeClient(endpoint: connection.endpoint, credentials: connection.credentials, options: options)
+            api = client
             logger.info("connecting", metadata: ["cluster": .string(connection.endpoint.server), "via": .string(connection.origin)])
+            let limit = await client.describeRateLimit()
+            logger.info("\(limit)")
         } else {
             let cluster = MemoryCluster()
             // Deployments, Jobs and Pods come alive as a kubelet and the controllers would make them.
@@ -159,7 +182,9 @@ struct RunCommand: AsyncParsableCommand {
             logger.info("no cluster configured: running against an embedded in-memory cluster", metadata: [
                 "server": .string(url), "kubeconfig": .string(devKubeconfig),
             ])
-            print("yopf: embedded cluster at \(url); try: kubectl --kubeconfig \(devKubeconfig) get all -A")
+            // On stderr, unbuffered: stdout is buffered when it is not a terminal, and the
+            // hint would show only at exit.
+            Output.error("yopf: embedded cluster at \(url); try: kubectl --kubeconfig \(devKubeconfig) get all -A")
         }
 
         let scope: [String]? = allNamespaces || namespaces.isEmpty ? nil : namespaces
@@ -215,21 +240,18 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             work = Task { await runAll() }
         }
+        // A second signal ends the process at once (ShutdownSignal restores the default action).
         let signal = await ShutdownSignal.wait()
-        logger.info("signal \(signal): stopping; running steps may finish", metadata: ["grace": .string("\(shutdownGrace)s")])
+        logger.info("signal \(signal): stopping; running steps may finish (a second signal exits at once)", metadata: ["grace": .string("\(shutdownGrace)s")])
         work.cancel()
-        let grace = Task {
-            try? await Task.sleep(for: .seconds(shutdownGrace))
-        }
-        // Whichever ends first: the work (then the grace timer is stopped) or the grace
-        // period (then the work is abandoned, its progress as last written).
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await work.value
-                grace.cancel()
+        if !(await Self.finishes(work, within: .seconds(shutdownGrace))) {
+            // The grace is over: cancel the steps still running. Their progress says where
+            // the next process continues; a step cut short runs again there.
+            logger.warning("shutdown grace over: cancelling the steps still running")
+            for r in runners { r.abort() }
+            if !(await Self.finishes(work, within: .seconds(3))) {
+                logger.warning("steps did not stop within 3s of being cancelled; exiting anyway")
             }
-            group.addTask { await grace.value }
-            await group.next()
         }
         await elector?.release()
         heartbeat.stop()
@@ -269,6 +291,24 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
+    /// Whether `task` ends within `limit` (the task goes on either way).
+    static func finishes(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        let outcome = Locked<Bool?>(nil)
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let settle: @Sendable (Bool) -> Void = { finished in
+                let first = outcome.update { o -> Bool in
+                    if o != nil { return false }
+                    o = finished
+                    return true
+                }
+                if first { c.resume() }
+            }
+            Task { await task.value; settle(true) }
+            Task { try? await Task.sleep(for: limit); settle(false) }
+        }
+        return outcome.value ?? false
+    }
+
     /// The Lease's name: the operators' names, as a DNS label.
     static func leaseName(_ names: [String]) -> String {
         var name = String(names.joined(separator: "-").lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }.prefix(56))

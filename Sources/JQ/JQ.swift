@@ -22,13 +22,15 @@ public enum JQ {
     /// - `$diff`: what changed in an update.
     /// - `$steps`: outputs of earlier steps, by step name.
     /// - `$item`, `$index`: the element and its position inside `forEach`.
+    /// - `$reason`: why the handlers run: `create`, `update`, `delete`, `resume`, `timer`,
+    ///   `schedule`, and for `on: reconcile` also `child-changed`, `resync`, `retry`.
     /// - `$event`: the watch event / cause being handled.
     /// - `$handler`: the handler being run (its id and settings).
     /// - `$operator`: the operator (its name, namespace, settings).
     /// - `$env`: values the runtime chooses to expose (not the process environment; jq's own
     ///   `$ENV` and `env` still give that).
     public static let standardVariables: [String] = [
-        "old", "new", "diff", "steps", "item", "index", "event", "handler", "operator", "env",
+        "old", "new", "diff", "steps", "item", "index", "reason", "event", "handler", "operator", "env",
     ]
 
     /// Compiles one expression (with the prelude and the named variables bound) and

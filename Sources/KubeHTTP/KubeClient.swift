@@ -17,9 +17,9 @@ public struct ClusterEndpoint: Sendable, Equatable {
 
 /// Options of the client: limits and retries.
 public struct ClientOptions: Sendable {
-    /// Client-side rate limit (requests a second, burst); qps 0 disables it.
-    public var qps: Double = 20
-    public var burst: Int = 40
+    /// Client-side rate limit: by default none once the server shows API Priority and
+    /// Fairness, a conservative one otherwise.
+    public var rateLimit: RateLimitPolicy = .automatic(fallback: RateLimitPolicy.conservative)
     /// Attempts for a request answered 429 or 5xx (or not answered): the first + retries.
     public var maxAttempts: Int = 6
     public var requestTimeoutMilliseconds: Int = 60_000
@@ -38,7 +38,9 @@ public final class KubeClient: KubeAPI {
     public let options: ClientOptions
     let transport = HTTPTransport()
     let limiter: RateLimiter
-    private let discoveryCache: Mutex<[ResourceInfo]?>
+    /// Whether the server's flow control was seen yet (automatic policy only): set by
+    /// the first answer, shared with the clients made from this one.
+    let flowControl: FlowControlDetector
     /// Tenant ServiceAccount tokens, shared by the clients made from this one.
     let serviceAccountTokens: ServiceAccountTokens
 
@@ -46,8 +48,14 @@ public final class KubeClient: KubeAPI {
         self.endpoint = endpoint
         self.credentials = credentials
         self.options = options
-        self.limiter = RateLimiter(qps: options.qps, burst: options.burst)
-        self.discoveryCache = Mutex(nil)
+        switch options.rateLimit {
+        case .automatic(let fallback):
+            limiter = RateLimiter(qps: fallback.qps, burst: fallback.burst)
+            flowControl = FlowControlDetector(limiter: limiter, decided: false)
+        case .fixed(let qps, let burst):
+            limiter = RateLimiter(qps: qps, burst: burst)
+            flowControl = FlowControlDetector(limiter: limiter, decided: true)
+        }
         self.serviceAccountTokens = ServiceAccountTokens()
     }
 
@@ -56,7 +64,7 @@ public final class KubeClient: KubeAPI {
         self.credentials = credentials
         options = other.options
         limiter = other.limiter
-        discoveryCache = Mutex(other.discoveryCache.withLock { $0 })
+        flowControl = other.flowControl
         serviceAccountTokens = other.serviceAccountTokens
     }
 
@@ -133,6 +141,7 @@ public final class KubeClient: KubeAPI {
                     let d = ContinuousClock.now - started
                     onResponse(method, response.status, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
                 }
+                flowControl.observe(response)
             } catch let error as HTTPTransportError {
                 // Not answered: safe to retry reads; writes only when nothing was sent is
                 // unknowable, so they are retried too and rely on resourceVersions/idempotence.
@@ -202,17 +211,9 @@ public final class KubeClient: KubeAPI {
 
     // MARK: - KubeAPI
 
+    /// Discovery as the server answers it now. Not cached here: the one cache of the
+    /// project is `DiscoveryCache` (Kube), shared by everything that resolves kinds.
     public func resources() async throws -> [ResourceInfo] {
-        if let cached = discoveryCache.withLock({ $0 }) { return cached }
-        let found = try await discover()
-        discoveryCache.withLock { $0 = found }
-        return found
-    }
-
-    /// Forgets discovery, e.g. after a CRD was installed.
-    public func invalidateDiscovery() { discoveryCache.withLock { $0 = nil } }
-
-    private func discover() async throws -> [ResourceInfo] {
         var groupVersions: [(group: String, version: String)] = []
         let core = try await call("GET", "/api")
         for v in core["versions"]?.array ?? [] { if let v = v.string { groupVersions.append(("", v)) } }

@@ -24,16 +24,29 @@ public struct KubeConfigError: Error, Sendable, CustomStringConvertible {
 public enum KubeConfig {
     public static let inClusterDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
 
-    /// Whether any configuration can be found (the CLI falls back to the embedded cluster otherwise).
+    /// Whether a cluster is configured at all: `--kubeconfig`, a non-empty `KUBECONFIG`
+    /// (even one naming files that do not exist: that is an error for `load` to report,
+    /// never a reason to fall back to a fake cluster), `~/.kube/config`, or a pod's
+    /// service account. The CLI starts the embedded cluster only when this is false.
     public static func isConfigured(explicitPath: String?) -> Bool {
         if explicitPath != nil { return true }
-        if !candidateFiles().isEmpty { return true }
+        if let list = Environment.get("KUBECONFIG"), !list.isEmpty { return true }
+        if let home = Environment.get("HOME"), Files.exists(home + "/.kube/config") { return true }
         return Environment.get("KUBERNETES_SERVICE_HOST") != nil
     }
 
-    static func candidateFiles() -> [String] {
+    /// Where the configuration comes from, for messages.
+    public static func describeConfiguration(explicitPath: String?) -> String {
+        if let explicitPath { return "--kubeconfig \(explicitPath)" }
+        if let list = Environment.get("KUBECONFIG"), !list.isEmpty { return "KUBECONFIG=\(list)" }
+        if let home = Environment.get("HOME"), Files.exists(home + "/.kube/config") { return "\(home)/.kube/config" }
+        return "the pod's service account"
+    }
+
+    /// The `KUBECONFIG` entries, or `~/.kube/config` when it is unset.
+    static func listedFiles() -> [String] {
         if let list = Environment.get("KUBECONFIG"), !list.isEmpty {
-            return list.split(separator: ":").map(String.init).filter { Files.exists($0) }
+            return list.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         }
         if let home = Environment.get("HOME") {
             let path = home + "/.kube/config"
@@ -42,10 +55,25 @@ public enum KubeConfig {
         return []
     }
 
+    /// `KUBECONFIG` entries that do not exist (kubectl skips them when others exist).
+    public static func missingFiles() -> [String] {
+        listedFiles().filter { !Files.exists($0) }
+    }
+
     /// Resolves the connection to use.
     public static func load(explicitPath: String? = nil, context: String? = nil) throws -> ClusterConnection {
-        let files = explicitPath.map { [$0] } ?? candidateFiles()
+        if let explicitPath {
+            guard Files.exists(explicitPath) else {
+                throw KubeConfigError(message: "--kubeconfig \(explicitPath): no such file")
+            }
+            return try fromFiles([explicitPath], context: context)
+        }
+        let listed = listedFiles()
+        let files = listed.filter { Files.exists($0) }
         if files.isEmpty {
+            if !listed.isEmpty {
+                throw KubeConfigError(message: "KUBECONFIG names \(listed.count == 1 ? "a file that does" : "files that do") not exist: \(listed.joined(separator: ", ")); fix it, or unset KUBECONFIG (and add --embedded) to use the embedded cluster")
+            }
             if Environment.get("KUBERNETES_SERVICE_HOST") != nil { return try inCluster() }
             throw KubeConfigError(message: "no kubeconfig found (looked at --kubeconfig, KUBECONFIG and ~/.kube/config) and not running in a cluster")
         }

@@ -95,9 +95,9 @@ extension ClusterState {
         if request.dryRun { return new }
 
         if old.isBeingDeleted, new.objectFinalizers.isEmpty, !ClusterState.namespaceHeld(new, at) {
-            removeObject(new, at: at)
+            let removed = removeObject(new, at: at)
             settle()
-            return new
+            return removed
         }
         put(new, at: at, event: .modified, previous: old)
         let stored = object(at: at) ?? new

@@ -97,8 +97,12 @@ struct ClusterState: Sendable {
     }
 
     /// Removes an object for good (DELETED event) and queues the follow-up work.
-    mutating func removeObject(_ object: JSON, at a: ObjectAddress) {
-        guard let stored = self.object(at: a) else { return }
+    /// Removes the object; returns it with the resourceVersion of its deletion (what
+    /// etcd's delete answers, and what kube-apiserver returns for the write that removed
+    /// the last finalizer).
+    @discardableResult
+    mutating func removeObject(_ object: JSON, at a: ObjectAddress) -> JSON {
+        guard let stored = self.object(at: a) else { return object }
         var object = object
         let rv = nextResourceVersion()
         object.setMetadata("resourceVersion", .string(String(rv)))
@@ -107,6 +111,7 @@ struct ClusterState: Sendable {
         record(StoredEvent(resourceVersion: rv, type: .deleted, groupResource: a.groupResource,
                            namespace: a.key.namespace, object: object, previous: nil))
         afterRemoval(object, at: a)
+        return object
     }
 
     private mutating func index(_ object: JSON, at a: ObjectAddress) {

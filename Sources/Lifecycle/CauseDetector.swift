@@ -7,12 +7,16 @@ public enum Cause: Sendable, Equatable {
     case update(old: JSON?, diff: [DiffEntry])
     case delete
     case resume
+    /// Level-triggered: an owned child changed, the resync period passed, or a reconcile
+    /// cycle is being continued. Only `on: reconcile` handlers run.
+    case reconcile
 }
 
 /// Decides the cause from the object and its `status.yopf`, as Kopf does from its
 /// annotations: a deleting object with our finalizer → delete; a cycle in progress →
-/// continue it; never handled → create; essence changed → update; first sight in this
-/// process → resume; otherwise nothing to do.
+/// continue it (a reconcile cycle gives way to an update); never handled → create;
+/// essence changed → update; first sight in this process → resume; otherwise nothing to
+/// do (or, when an owned child changed or the resync period passed, reconcile).
 public enum CauseDetector {
     public static func detect(
         object: JSON, state: ObjectState, finalizer: String, resumedInThisProcess: Bool, digest: (JSON) -> String
@@ -28,7 +32,10 @@ public enum CauseDetector {
             case .create: return .create
             case .delete: return nil  // deletion was cancelled? nothing to continue without a deletionTimestamp
             case .resume: return .resume
-            case .timer: return nil
+            case .timer, .schedule: return nil
+            case .reconcile:
+                if state.wasHandled, let u = update(from: state, to: essence, digest: digest) { return u }
+                return .reconcile
             case .update: return update(from: state, to: essence, digest: digest) ?? .update(old: state.handled.map(Essence.asObject), diff: [])
             }
         }

@@ -36,25 +36,41 @@ public final class EventRecorder: Sendable {
     private let continuation: AsyncStream<Event>.Continuation
     private let posted = Mutex<[String: Posted]>([:])
     private let failures = Atomic<Int>(0)
+    /// Recorded and not yet posted (or given up on).
+    private let pending = Atomic<Int>(0)
+    private let clock: any RuntimeClock
     /// How long a posted event is reused for repeats.
     static let correlationWindowSeconds = 600
     static let maxRemembered = 4096
 
     /// `component` is the reporting controller, e.g. `yopf/mysql-operator`.
-    public init(api: any KubeAPI, component: String) {
+    public init(api: any KubeAPI, component: String, clock: any RuntimeClock = SystemClock()) {
         self.api = api
         self.component = component
+        self.clock = clock
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         self.continuation = continuation
         Task { [self] in
-            for await event in stream { await post(event) }
+            for await event in stream {
+                await post(event)
+                pending.subtract(1, ordering: .sequentiallyConsistent)
+            }
         }
     }
 
     /// Queues an event; never blocks and never fails the caller.
     public func record(_ event: Event) {
-        continuation.yield(event)
+        pending.add(1, ordering: .sequentiallyConsistent)
+        switch continuation.yield(event) {
+        case .enqueued: break
+        // The oldest queued event made room for this one, or the recorder is stopped.
+        case .dropped, .terminated: pending.subtract(1, ordering: .sequentiallyConsistent)
+        @unknown default: break
+        }
     }
+
+    /// Events recorded and not yet posted.
+    public var unposted: Int { pending.load(ordering: .sequentiallyConsistent) }
 
     public func stop() { continuation.finish() }
 
@@ -69,7 +85,7 @@ public final class EventRecorder: Sendable {
         // Cluster-scoped objects get their events in "default", as kubectl looks for them.
         let namespace = meta["namespace"]?.string ?? "default"
         let key = [namespace, name, meta["uid"]?.string ?? "", event.type, event.reason, event.message].joined(separator: "\u{1}")
-        let now = Timestamp.nowSeconds()
+        let now = clock.wallSeconds
         let nowText = Timestamp.format(seconds: now)
         let previous: Posted? = posted.withLock { p in
             guard let e = p[key], now - e.lastSeconds < Self.correlationWindowSeconds else { return nil }

@@ -43,8 +43,9 @@ enum HandlerCredentials {
         do {
             return try await scoping.asServiceAccount(name, namespace: own)
         } catch let e as KubeError {
-            // 404: no such ServiceAccount; 403: the operator may not create its tokens.
-            throw StepError("serviceAccount \(own)/\(name): \(e.message)", permanent: e.code == 404 || e.code == 403)
+            // 404 (no such ServiceAccount yet) and 403 (the operator may not create its
+            // tokens yet) can be fixed without touching the resource: retried.
+            throw ErrorPolicy.stepError("serviceAccount \(own)/\(name)", e)
         }
     }
 }

@@ -1,4 +1,5 @@
 import JSONValue
+import Steps
 
 /// What yopf keeps about one object in the object itself, under `status.yopf`, so that
 /// any process (a restarted one, a new leader) continues where the last one stopped.
@@ -8,6 +9,7 @@ import JSONValue
 /// status:
 ///   yopf:
 ///     cycle: {id: 3, purpose: update, started: "…"}   # present while handlers are running
+///                                                       # (+ handlers: [ids] for a re-run)
 ///     progress:
 ///       <handler-id>: {cycle: 3, started, stopped, delayed, purpose, retries, success,
 ///                      failure, message, step: 2, steps: {<step-name>: <output>}}
@@ -15,6 +17,8 @@ import JSONValue
 ///     handledDigest: "…"                                # instead of `handled` when too big
 ///     lastCycle: 3
 ///     children: [{apiVersion, kind, namespace, name, uid}]    # linked by labels
+///     retried: "1733312000"          # the last `yopf.dev/retry` annotation acted on
+///     schedules: {<handler-id>: {lastRun, nextRun, lastResult}}
 ///   <handler-id>: <result>                               # like Kopf
 ///   conditions: [Ready, Progressing, Degraded]
 /// ```
@@ -31,15 +35,22 @@ public struct ObjectState: Sendable, Equatable {
     public var handledDigest: String?
     /// Children linked by labels (other namespace, cluster-scoped): deleted by yopf
     /// when the resource is deleted, since no owner reference can reach them.
-    public var children: [JSON]
+    public var children: [ChildRef]
+    /// The value of the `yopf.dev/retry` annotation last acted on.
+    public var retried: String?
+    /// Cron handlers: `{lastRun, nextRun, lastResult}` by handler id.
+    public var schedules: JSONObject
 
-    public init(cycle: Cycle? = nil, lastCycle: Int = 0, progress: [String: ProgressRecord] = [:], handled: JSON? = nil, handledDigest: String? = nil, children: [JSON] = []) {
+    public init(cycle: Cycle? = nil, lastCycle: Int = 0, progress: [String: ProgressRecord] = [:], handled: JSON? = nil,
+                handledDigest: String? = nil, children: [ChildRef] = [], retried: String? = nil, schedules: JSONObject? = nil) {
         self.cycle = cycle
         self.lastCycle = lastCycle
         self.progress = progress
         self.handled = handled
         self.handledDigest = handledDigest
         self.children = children
+        self.retried = retried
+        self.schedules = schedules ?? [:]
     }
 
     /// A run of the handlers for one cause.
@@ -47,11 +58,14 @@ public struct ObjectState: Sendable, Equatable {
         public var id: Int
         public var purpose: Purpose
         public var started: String
+        /// A re-run (`yopf.dev/retry`) runs only the handlers that had failed.
+        public var only: [String]?
 
-        public init(id: Int, purpose: Purpose, started: String) {
+        public init(id: Int, purpose: Purpose, started: String, only: [String]? = nil) {
             self.id = id
             self.purpose = purpose
             self.started = started
+            self.only = only
         }
     }
 
@@ -62,7 +76,8 @@ public struct ObjectState: Sendable, Equatable {
     public init(object: JSON) {
         let s = object["status"]?["yopf"] ?? .null
         if let c = s["cycle"], let id = c["id"]?.int, let p = c["purpose"]?.string.flatMap(Purpose.init(rawValue:)) {
-            cycle = Cycle(id: id, purpose: p, started: c["started"]?.string ?? "")
+            cycle = Cycle(id: id, purpose: p, started: c["started"]?.string ?? "",
+                          only: c["handlers"]?.array.map { $0.compactMap(\.string) })
         } else {
             cycle = nil
         }
@@ -72,14 +87,18 @@ public struct ObjectState: Sendable, Equatable {
         progress = records
         handled = s["handled"].flatMap { $0.isNull ? nil : $0 }
         handledDigest = s["handledDigest"]?.string
-        children = s["children"]?.array ?? []
+        children = (s["children"]?.array ?? []).compactMap(ChildRef.init(json:))
+        retried = s["retried"]?.string
+        schedules = s["schedules"]?.object ?? [:]
     }
 
     /// The `status.yopf` value.
     public var json: JSON {
         var o: JSON = [:]
         if let cycle {
-            o["cycle"] = ["id": .int(cycle.id), "purpose": .string(cycle.purpose.rawValue), "started": .string(cycle.started)]
+            var c: JSON = ["id": .int(cycle.id), "purpose": .string(cycle.purpose.rawValue), "started": .string(cycle.started)]
+            if let only = cycle.only { c["handlers"] = .array(only.map { .string($0) }) }
+            o["cycle"] = c
         }
         o["lastCycle"] = .int(lastCycle)
         var p = JSONObject()
@@ -87,14 +106,16 @@ public struct ObjectState: Sendable, Equatable {
         o["progress"] = .object(p)
         if let handled { o["handled"] = handled }
         if let handledDigest { o["handledDigest"] = .string(handledDigest) }
-        if !children.isEmpty { o["children"] = .array(children) }
+        if !children.isEmpty { o["children"] = .array(children.map(\.json)) }
+        if let retried { o["retried"] = .string(retried) }
+        if !schedules.isEmpty { o["schedules"] = .object(schedules) }
         return o
     }
 }
 
 /// Why handlers run.
 public enum Purpose: String, Sendable, Equatable, CaseIterable {
-    case create, update, delete, resume, timer
+    case create, update, delete, resume, timer, reconcile, schedule
 }
 
 /// One handler's progress, with Kopf's fields plus where to continue.

@@ -15,10 +15,12 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Runs one operator: watches its resource in the chosen namespaces, feeds per-object
-/// queues, runs the processor, schedules retries and timers.
+/// Runs one operator: watches its resource (and the kinds it owns) in the chosen
+/// namespaces, makes objects due in its scheduler, and has the processor handle them —
+/// turning each pass's `Plan` back into due times.
 ///
-/// Data flows one way: watch event → object queue → cause → handler → steps → API.
+/// Data flows one way: watch event → scheduler → processor (cause → handlers → steps →
+/// API → one status write) → plan → scheduler.
 public final class OperatorRunner: Sendable {
     public let loaded: LoadedOperator
     public let api: any KubeAPI
@@ -27,21 +29,36 @@ public final class OperatorRunner: Sendable {
     public let concurrency: Int
     public let logger: Logger
     public let counters: HandlerCounters
+    public let clock: any RuntimeClock
+    /// The process's one discovery cache (shared with every step of this operator).
+    public let discovery: DiscoveryCache
+    /// How long a child's change waits before its owner reconciles, so that a burst of
+    /// changes makes one pass.
+    public static let childDebounce: Duration = .seconds(1)
+    /// How often discovery is refreshed in the background.
+    public static let discoveryRefresh: Duration = .seconds(600)
+
     private let listedOnce = Mutex<Set<String>>([])
     private let watchCount = Mutex<Int>(0)
-    private let queueHolder = Locked<ObjectQueue<ObjectKey, Trigger>?>(nil)
-    private let timers = Mutex<[ObjectKey: [Task<Void, Never>]]>([:])
-    /// At most one scheduled retry per object: a newer schedule replaces the older one, so
-    /// that watch events arriving during a backoff do not pile up timers.
-    private let retries = Mutex<[ObjectKey: Task<Void, Never>]>([:])
+    private let active = Mutex<Active?>(nil)
 
-    public init(loaded: LoadedOperator, api: any KubeAPI, namespaces: [String]?, concurrency: Int, logger: Logger, counters: HandlerCounters = HandlerCounters()) {
+    /// What a running operator is made of; set while `run` runs.
+    private struct Active: Sendable {
+        let scheduler: Scheduler<ObjectKey>
+        let processor: ObjectProcessor
+        let children: OwnedChildren?
+    }
+
+    public init(loaded: LoadedOperator, api: any KubeAPI, namespaces: [String]?, concurrency: Int, logger: Logger,
+                counters: HandlerCounters = HandlerCounters(), clock: any RuntimeClock = SystemClock(), discovery: DiscoveryCache? = nil) {
         self.loaded = loaded
         self.api = api
         self.namespaces = namespaces
         self.concurrency = concurrency
         self.logger = logger
         self.counters = counters
+        self.clock = clock
+        self.discovery = discovery ?? DiscoveryCache(api: api)
     }
 
     /// True once every watch has listed its objects (for `/readyz`).
@@ -50,13 +67,13 @@ public final class OperatorRunner: Sendable {
         return expected > 0 && listedOnce.withLock { $0.count } >= expected
     }
 
-    /// Objects waiting or being handled (the `workqueue_depth` metric).
-    public var queueDepth: Int { queueHolder.value?.depth ?? 0 }
+    /// Objects due now or being handled (the `workqueue_depth` metric).
+    public var queueDepth: Int { active.withLock { $0 }?.scheduler.depth ?? 0 }
 
     /// Finds the watched resource type, refusing to start when it cannot work.
     public func resolveResource() async throws -> ResourceInfo {
         let w = loaded.spec.watch
-        let resolver = ResourceResolver(api: api)
+        let resolver = ResourceResolver(cache: discovery)
         let info: ResourceInfo
         do {
             if let plural = w.plural {
@@ -92,133 +109,174 @@ public final class OperatorRunner: Sendable {
 
     static let builtinGroups: Set<String> = ["apps", "batch", "coordination.k8s.io", "rbac.authorization.k8s.io", "networking.k8s.io", "policy", "events.k8s.io", "autoscaling"]
 
-    /// Runs until the task is cancelled; then stops watching and lets running handlers
-    /// finish their current step (bounded by the caller).
-    public func run() async throws {
-        let info = try await resolveResource()
-        // jq evaluations take microseconds and use the CPU only: more compiled workers
-        // than cores would cost memory (each holds a compiled program) and gain nothing.
-        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let pool = JQPool(program: loaded.program, maxWorkers: min(max(2, concurrency), max(2, cores)))
-        let events = EventRecorder(api: api, component: "yopf/\(loaded.spec.name)")
-        defer { events.stop() }
-        let processor = ObjectProcessor(spec: loaded, api: api, info: info, pool: pool, events: events, logger: logger, counters: counters)
-        let timerHandlers = loaded.spec.handlers.filter { $0.on == .timer }
-
-        // The queue calls back into itself for retries; hold it weakly through the holder.
-        let holder = queueHolder
-        let queue = ObjectQueue<ObjectKey, Trigger>(concurrency: concurrency, merge: Trigger.merge) { [self] key, trigger in
-            let followup = await processor.process(key: key, trigger: trigger)
-            switch followup {
-            case .after(let delay):
-                scheduleRetry(key, after: delay, holder: holder)
-            case .none:
-                cancelRetry(key)
+    /// The owned kinds, resolved; refuses to start when one is not served.
+    func resolveOwned() async throws -> [ResourceInfo] {
+        let resolver = ResourceResolver(cache: discovery)
+        var out: [ResourceInfo] = []
+        for owned in loaded.spec.owns {
+            do {
+                out.append(try await resolver.resolve(apiVersion: owned.apiVersion, kind: owned.kind))
+            } catch let e as StepError {
+                throw StartupError(message: "\(loaded.spec.name): owns \(owned.apiVersion) \(owned.kind): \(e.message)")
             }
         }
-        queueHolder.set(queue)
+        return out
+    }
+
+    // MARK: - Running
+
+    /// Runs until the task is cancelled; then stops watching, starts no new pass and no
+    /// new step, and returns when the running steps have finished (`abort` cuts them
+    /// short: the CLI calls it when the shutdown grace is over).
+    public func run() async throws {
+        let info = try await resolveResource()
+        let ownedInfos = try await resolveOwned()
+        let active = makeActive(info: info)
+        self.active.withLock { $0 = active }
+        defer { self.active.withLock { $0 = nil } }
+        active.scheduler.start()
 
         let scopes: [String?] = info.namespaced ? (namespaces.map { $0.map(Optional.some) } ?? [nil]) : [nil]
-        watchCount.withLock { $0 = scopes.count }
+        var watches: [(ResourceInfo, String?, Int?)] = scopes.map { (info, $0, nil) }
+        for (index, owned) in ownedInfos.enumerated() {
+            for scope in owned.namespaced ? scopes : [nil] { watches.append((owned, scope, index)) }
+        }
+        watchCount.withLock { $0 = watches.count }
         logger.info("operator starting", metadata: [
             "operator": .string(loaded.spec.name), "resource": .string(info.gvr.description),
             "namespaces": .string(scopes.map { $0 ?? "*" }.joined(separator: ",")),
             "handlers": .stringConvertible(loaded.spec.handlers.count),
+            "owns": .string(ownedInfos.map(\.gvr.description).joined(separator: ",")),
         ])
 
         await withTaskGroup(of: Void.self) { group in
-            for scope in scopes {
+            group.addTask { [discovery] in await discovery.refreshPeriodically(every: Self.discoveryRefresh) }
+            for (number, (watched, scope, owned)) in watches.enumerated() {
                 group.addTask { [self] in
-                    await watch(info: info, namespace: scope, queue: queue, processor: processor, timerHandlers: timerHandlers)
+                    await watch(watched, namespace: scope, ownedIndex: owned, watchNumber: number, active: active)
                 }
             }
             await group.waitForAll()
         }
-        // Cancelled: stop timers and retries, let running handlers finish their current
-        // step (their progress is in status), and wait for them.
-        processor.stop()
-        timers.withLock { all in
-            for tasks in all.values { for t in tasks { t.cancel() } }
-            all.removeAll()
-        }
-        retries.withLock { all in
-            for t in all.values { t.cancel() }
-            all.removeAll()
-        }
-        await queue.drain()
-        // The queue's work refers back to this runner: let go of it so neither outlives the run.
-        queueHolder.set(nil)
+        // Cancelled: no new pass, no new step; running steps finish (their progress is
+        // in status) unless `abort` cancels them.
+        active.processor.stop()
+        active.scheduler.shutdown()
+        await active.scheduler.drain()
         logger.info("operator stopped", metadata: ["operator": .string(loaded.spec.name)])
     }
 
-    private func watch(info: ResourceInfo, namespace: String?, queue: ObjectQueue<ObjectKey, Trigger>, processor: ObjectProcessor, timerHandlers: [HandlerSpec]) async {
-        let selector = loaded.spec.watch.selector.flatMap { $0.isEmpty ? nil : $0.queryString }
-        let watcher = Watcher(api: api, gvr: info.gvr, namespace: namespace, labelSelector: selector)
-        var known = Set<ObjectKey>()
-        let scopeName = namespace ?? "*"
-        for await event in watcher.events() {
-            switch event {
-            case .upsert(let object):
-                guard let key = ObjectKey(object) else { continue }
-                known.insert(key)
-                queue.submit(key, Trigger(object: object))
-                startTimers(for: key, handlers: timerHandlers, queue: queue)
-            case .deleted(let object):
-                guard let key = ObjectKey(object) else { continue }
-                known.remove(key)
-                processor.forget(object)
-                stopTimers(for: key)
-                cancelRetry(key)
-            case .listed(let keys):
-                for gone in known.subtracting(keys) {
-                    processor.forget(["metadata": ["namespace": gone.namespace.map { .string($0) } ?? .null, "name": .string(gone.name)]])
-                    stopTimers(for: gone)
-                }
-                known = keys
-                listedOnce.withLock { _ = $0.insert(scopeName) }
-                logger.debug("listed", metadata: ["namespace": .string(scopeName), "objects": .stringConvertible(keys.count)])
-            case .restarted(let reason):
-                logger.info("watch restarted", metadata: ["namespace": .string(scopeName), "reason": .string(reason)])
-            }
-        }
+    /// Cancels the running steps now (after the shutdown grace): each stops where its
+    /// progress says, and a new process continues there.
+    public func abort() {
+        active.withLock { $0 }?.scheduler.cancelRunning()
     }
 
-    /// Handles the object again after `delay`, reading it fresh (a retry's backoff).
-    private func scheduleRetry(_ key: ObjectKey, after delay: Duration, holder: Locked<ObjectQueue<ObjectKey, Trigger>?>) {
-        let task = Task {
-            try? await Task.sleep(for: delay)
+    private func makeActive(info: ResourceInfo) -> Active {
+        // jq evaluations take microseconds and use the CPU only: more compiled workers
+        // than cores would cost memory (each holds a compiled program) and gain nothing.
+        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let pool = JQPool(program: loaded.program, maxWorkers: min(max(2, concurrency), max(2, cores)))
+        let events = EventRecorder(api: api, component: "yopf/\(loaded.spec.name)", clock: clock)
+        let children: OwnedChildren? = loaded.spec.owns.isEmpty ? nil
+            : OwnedChildren(ownerGroup: info.gvr.group, ownerKind: info.kind, ownerNamespaced: info.namespaced)
+        // The scheduler and the processor refer to each other (a freed concurrency slot
+        // wakes a waiting object): through a holder set right after both exist.
+        let schedulerHolder = Locked<Scheduler<ObjectKey>?>(nil)
+        let processor = ObjectProcessor(
+            spec: loaded, api: api, info: info, pool: pool, events: events, logger: logger, counters: counters, clock: clock,
+            resolver: ResourceResolver(cache: discovery),
+            wake: { key in schedulerHolder.value?.submit(key, .slot) },
+            childWrites: { refs in children?.recordOwnWrites(refs) },
+            confirmChildChange: { key in children?.takeChanges(key) ?? false })
+        let scheduler = Scheduler<ObjectKey>(concurrency: concurrency, clock: clock) { [events] key, work in
+            let plan = await processor.process(key: key, work: work)
             if Task.isCancelled { return }
-            holder.value?.submit(key, Trigger())
+            guard let scheduler = schedulerHolder.value else { return }
+            if plan.gone {
+                scheduler.cancel(key)
+                processor.forget(key)
+                children?.forget(key)
+                return
+            }
+            for (reason, at) in plan.due { scheduler.submit(key, reason, at: at) }
+            _ = events
         }
-        let previous = retries.withLock { $0.updateValue(task, forKey: key) }
-        previous?.cancel()
-        logger.debug("scheduled again", metadata: ["object": .string(key.description), "in": .string("\(delay)")])
+        schedulerHolder.set(scheduler)
+        return Active(scheduler: scheduler, processor: processor, children: children)
     }
 
-    private func cancelRetry(_ key: ObjectKey) {
-        retries.withLock { $0.removeValue(forKey: key) }?.cancel()
-    }
+    // MARK: - Watching
 
-    private func startTimers(for key: ObjectKey, handlers: [HandlerSpec], queue: ObjectQueue<ObjectKey, Trigger>) {
-        guard !handlers.isEmpty else { return }
-        timers.withLock { all in
-            if all[key] != nil { return }
-            all[key] = handlers.compactMap { h in
-                guard let interval = h.interval else { return nil }
-                let first = h.initialDelay ?? interval
-                return Task {
-                    try? await Task.sleep(for: first)
-                    while !Task.isCancelled {
-                        queue.submit(key, Trigger(timers: [h.id]))
-                        try? await Task.sleep(for: interval)
-                    }
-                }
+    private func watch(_ watched: ResourceInfo, namespace: String?, ownedIndex: Int?, watchNumber: Int, active: Active) async {
+        let selector: String?
+        if let ownedIndex {
+            var parts = ["\(Ownership.operatorLabel)=\(loaded.spec.name)"]
+            if let extra = loaded.spec.owns[ownedIndex].selector, !extra.isEmpty { parts.append(extra.queryString) }
+            selector = parts.joined(separator: ",")
+        } else {
+            selector = loaded.spec.watch.selector.flatMap { $0.isEmpty ? nil : $0.queryString }
+        }
+        let watcher = Watcher(api: api, gvr: watched.gvr, namespace: namespace, labelSelector: selector)
+        let scopeName = "\(watched.gvr.resource)@\(namespace ?? "*")"
+        var known = Set<ObjectKey>()
+        for await event in watcher.events() {
+            if let ownedIndex {
+                deliverOwned(event, watched: watched, watchNumber: watchNumber, ownedIndex: ownedIndex, active: active)
+            } else {
+                deliver(event, known: &known, active: active)
+            }
+            switch event {
+            case .listed(let keys):
+                listedOnce.withLock { _ = $0.insert(scopeName) }
+                logger.debug("listed", metadata: ["watch": .string(scopeName), "objects": .stringConvertible(keys.count)])
+            case .restarted(let reason):
+                logger.info("watch restarted", metadata: ["watch": .string(scopeName), "reason": .string(reason)])
+            default: break
             }
         }
     }
 
-    private func stopTimers(for key: ObjectKey) {
-        let tasks = timers.withLock { $0.removeValue(forKey: key) } ?? []
-        for t in tasks { t.cancel() }
+    /// An event of the watched resource.
+    private func deliver(_ event: WatcherEvent, known: inout Set<ObjectKey>, active: Active) {
+        switch event {
+        case .upsert(let object):
+            guard let key = ObjectKey(object) else { return }
+            known.insert(key)
+            active.scheduler.submit(key, .event, body: object.serializedBytes())
+        case .deleted(let object):
+            guard let key = ObjectKey(object) else { return }
+            known.remove(key)
+            forget(key, active: active)
+        case .listed(let keys):
+            for gone in known.subtracting(keys) { forget(gone, active: active) }
+            known = keys
+        case .restarted:
+            break
+        }
+    }
+
+    private func forget(_ key: ObjectKey, active: Active) {
+        active.scheduler.cancel(key)
+        active.processor.forget(key)
+        active.children?.forget(key)
+    }
+
+    /// An event of an owned kind: its owner reconciles (debounced), unless it was ours.
+    private func deliverOwned(_ event: WatcherEvent, watched: ResourceInfo, watchNumber: Int, ownedIndex: Int, active: Active) {
+        guard let children = active.children else { return }
+        var owners: [ObjectKey] = []
+        switch event {
+        case .upsert(let child):
+            if let owner = children.upsert(child, watch: watchNumber) { owners.append(owner) }
+        case .deleted(let child):
+            if let owner = children.deleted(child) { owners.append(owner) }
+        case .listed(let keys):
+            owners = children.listed(watch: watchNumber, group: watched.gvr.group, kind: watched.kind, present: keys)
+        case .restarted:
+            break
+        }
+        let at = clock.now + Self.childDebounce
+        for owner in owners { active.scheduler.submit(owner, .childChanged, at: at) }
     }
 }

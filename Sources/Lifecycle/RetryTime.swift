@@ -2,19 +2,19 @@ import Platform
 
 /// The `delayed` time of a progress record: when a retry may run, written with
 /// microseconds so that backoffs shorter than a second (`initial: 100ms`) are honoured
-/// (whole seconds would stretch every retry to at least a second).
+/// (whole seconds would stretch every retry to at least a second). Wall time of the
+/// runtime's clock, so a restarted process (or `yopf test`'s virtual clock) reads it the
+/// same way.
 enum RetryTime {
     /// The timestamp `delay` from now.
-    static func after(_ delay: Duration) -> String {
-        let (seconds, attoseconds) = delay.components
-        let micros = Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
-        return Timestamp.formatMicro(microseconds: Timestamp.nowMicroseconds() + max(0, micros))
+    static func after(_ delay: Duration, clock: any RuntimeClock) -> String {
+        Timestamp.formatMicro(microseconds: clock.wallMicroseconds + max(0, delay.microseconds))
     }
 
     /// How long until `text`; nil when it has passed or cannot be read (run now).
-    static func remaining(until text: String) -> Duration? {
+    static func remaining(until text: String, clock: any RuntimeClock) -> Duration? {
         guard let at = microseconds(text) else { return nil }
-        let left = at - Timestamp.nowMicroseconds()
+        let left = at - clock.wallMicroseconds
         return left > 0 ? .microseconds(left) : nil
     }
 
@@ -32,6 +32,7 @@ enum RetryTime {
             }
             while digits < 6 { micros *= 10; digits += 1 }
         }
-        return seconds * 1_000_000 + micros
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        return overflow ? nil : scaled + micros
     }
 }

@@ -66,7 +66,17 @@ public struct LogOutput: LogHandler {
     static func json(_ v: Logger.MetadataValue) -> JSON {
         switch v {
         case .string(let s): return .string(s)
-        case .stringConvertible(let c): return .string(c.description)
+        case .stringConvertible(let c):
+            // Numbers and booleans stay numbers and booleans, for log pipelines.
+            switch c {
+            case let b as Bool: return .bool(b)
+            case let i as Int: return .int(i)
+            case let i as Int64: return .int(Int(i))
+            case let i as Int32: return .int(Int(i))
+            case let u as UInt: return u <= UInt(Int.max) ? .int(Int(u)) : .string(c.description)
+            case let d as Double: return d.isFinite ? .double(d) : .string(c.description)
+            default: return .string(c.description)
+            }
         case .array(let a): return .array(a.map(json))
         case .dictionary(let d):
             var o = JSONObject()

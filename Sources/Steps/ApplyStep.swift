@@ -7,6 +7,7 @@ enum ApplyStep {
     static func run(_ action: ApplyAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
         let prepared = try await ManifestPreparation.renderAll(action.manifests, namespace: action.namespace, scope: scope, env: env, step: step)
         var refs: [JSON] = []
+        var children: [ChildRef] = []
         for var m in prepared {
             if action.ifExists == .keep {
                 do {
@@ -23,11 +24,12 @@ enum ApplyStep {
                 result = try await env.api.patch(m.ref, subresource: nil, type: .apply, body: m.body,
                                                  options: WriteOptions(fieldManager: env.fieldManager, force: true))
             } catch let e as KubeError {
-                throw StepError("\(step): cannot apply \(m.info.kind) \(m.ref.name): \(e.message)", permanent: e.code == 422 || e.code == 400)
+                throw StepError("\(step): cannot apply \(m.info.kind) \(m.ref.name): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
             }
             refs.append(Ownership.reference(result, link: link).with("created", true))
+            children.append(ChildRef(result, link: link))
         }
-        return StepOutcome(output: ["objects": .array(refs), "object": refs.count == 1 ? refs[0] : .null])
+        return StepOutcome(output: ["objects": .array(refs), "object": refs.count == 1 ? refs[0] : .null], children: children)
     }
 }
 

@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Platform
 import Spec
 
 /// `delete`: deletes an object (absent is fine); with `wait`, until it is gone.
@@ -11,7 +12,7 @@ enum DeleteStep {
         } catch let e as KubeError where e.code == 404 {
             return StepOutcome(output: ["deleted": false, "existed": false])
         } catch let e as KubeError {
-            throw StepError("\(step): cannot delete \(ref): \(e.message)")
+            throw StepError("\(step): cannot delete \(ref): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }
         if action.wait {
             while true {
@@ -20,8 +21,8 @@ enum DeleteStep {
                 } catch let e as KubeError where e.code == 404 {
                     break
                 }
-                if ContinuousClock.now >= deadline { throw StepError("\(step): \(ref) is still there (finalizers?) when the step's time ran out") }
-                try await Task.sleep(for: .milliseconds(500))
+                if env.clock.now >= deadline { throw StepError("\(step): \(ref) is still there (finalizers?) when the step's time ran out") }
+                try await env.clock.sleep(for: .milliseconds(500))
             }
         }
         return StepOutcome(output: ["deleted": true, "existed": true])

@@ -123,8 +123,7 @@ struct ExecTarget: Sendable {
             return try await pods.exec(request, stdin: stdin, keep: ExecStep.outputCap)
         } catch let e as KubeError {
             // A wrong container name stays wrong; a pod that is not running yet may run soon.
-            let permanent = e.code == 400 && (e.message.contains("is not valid for pod") || e.message.contains("must be specified"))
-            throw StepError("\(step): cannot exec in pod \(pod): \(e.message)", permanent: permanent)
+            throw StepError("\(step): cannot exec in pod \(pod): \(e.message)", permanent: ErrorPolicy.isPermanentExec(e))
         } catch let e as PodExecError {
             throw StepError("\(step): \(e.message)")
         }

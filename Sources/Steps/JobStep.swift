@@ -49,7 +49,7 @@ enum JobStep {
         output["created"] = .bool(created)
         guard action.wait else {
             output["status"] = "Created"
-            return StepOutcome(output: output)
+            return StepOutcome(output: output, children: [ChildRef(job, link: link)])
         }
         let finished = try await waitFinished(prepared.ref, env, step: step, deadline: deadline)
         output["succeeded"] = .int(finished["status"]?["succeeded"]?.int ?? 0)
@@ -64,7 +64,7 @@ enum JobStep {
                     output["deleted"] = true
                 }
             }
-            return StepOutcome(output: output)
+            return StepOutcome(output: output, children: [ChildRef(job, link: link)])
         }
         throw StepError(env.redact(await failureMessage(finished, prepared.ref, env, step: step)))
     }
@@ -145,7 +145,7 @@ enum JobStep {
                 }
                 return (existing, false)
             } catch let e as KubeError {
-                throw StepError("\(step): cannot create Job \(m.ref.name): \(e.message)", permanent: e.code == 422 || e.code == 400)
+                throw StepError("\(step): cannot create Job \(m.ref.name): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
             }
         }
     }
@@ -169,7 +169,7 @@ enum JobStep {
             } catch let e as KubeError where e.code == 404 {
                 return
             }
-            try await sleep(until: deadline, what: "\(step): the failed Job \(ref.name) is still being deleted when the step's time ran out")
+            try await sleep(until: deadline, what: "\(step): the failed Job \(ref.name) is still being deleted when the step's time ran out", env)
         }
     }
 
@@ -185,14 +185,14 @@ enum JobStep {
             }
             if condition(job, "Complete") != nil || condition(job, "Failed") != nil { return job }
             let s = job["status"] ?? [:]
-            try await sleep(until: deadline, what: "\(step): Job \(ref.name) did not finish before the step's time ran out (active \(s["active"]?.int ?? 0), succeeded \(s["succeeded"]?.int ?? 0), failed \(s["failed"]?.int ?? 0))")
+            try await sleep(until: deadline, what: "\(step): Job \(ref.name) did not finish before the step's time ran out (active \(s["active"]?.int ?? 0), succeeded \(s["succeeded"]?.int ?? 0), failed \(s["failed"]?.int ?? 0))", env)
         }
     }
 
     /// Sleeps one poll interval, or fails with `what` when that would pass the deadline.
-    private static func sleep(until deadline: ContinuousClock.Instant, what: String) async throws {
-        if ContinuousClock.now + pollInterval >= deadline { throw StepError(what) }
-        try await Task.sleep(for: pollInterval)
+    private static func sleep(until deadline: ContinuousClock.Instant, what: String, _ env: StepEnvironment) async throws {
+        if env.clock.now + pollInterval >= deadline { throw StepError(what) }
+        try await env.clock.sleep(for: pollInterval)
     }
 
     /// The condition of that type with status True.

@@ -27,7 +27,7 @@ enum PatchStep {
             let result = try await env.api.patch(ref, subresource: nil, type: type, body: body, options: WriteOptions(fieldManager: env.fieldManager))
             return StepOutcome(output: ["object": Ownership.reference(result, link: nil)])
         } catch let e as KubeError {
-            throw StepError("\(step): cannot patch \(ref): \(e.message)", permanent: e.code == 422 || e.code == 400)
+            throw StepError("\(step): cannot patch \(ref): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }
     }
 }

@@ -11,7 +11,7 @@ enum GetStep {
         } catch let e as KubeError where e.code == 404 && action.optional {
             return StepOutcome(output: .null)
         } catch let e as KubeError {
-            throw StepError("\(step): cannot get \(ref): \(e.message)")
+            throw StepError("\(step): cannot get \(ref): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }
     }
 }
@@ -46,7 +46,7 @@ enum ListStep {
             } while token != nil
             return StepOutcome(output: ["items": .array(items)])
         } catch let e as KubeError {
-            throw StepError("\(step): cannot list \(info.kind): \(e.message)")
+            throw StepError("\(step): cannot list \(info.kind): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }
     }
 }

@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Platform
 import Spec
 
 /// `scale`: sets replicas through the scale subresource of any scalable kind; with
@@ -18,7 +19,7 @@ enum ScaleStep {
             _ = try await env.api.patch(ref, subresource: "scale", type: .merge, body: ["spec": ["replicas": .int(replicas)]],
                                         options: WriteOptions(fieldManager: env.fieldManager))
         } catch let e as KubeError {
-            throw StepError("\(step): cannot scale \(ref): \(e.message)", permanent: e.code == 404 || e.code == 422)
+            throw StepError("\(step): cannot scale \(ref): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }
         guard action.wait else { return StepOutcome(output: ["replicas": .int(replicas)]) }
         var last: JSON = .null
@@ -26,11 +27,11 @@ enum ScaleStep {
             let object = try await env.api.get(ref)
             last = object["status"] ?? .null
             if isSettled(object, replicas: replicas) { break }
-            if ContinuousClock.now >= deadline {
+            if env.clock.now >= deadline {
                 let ready = last["readyReplicas"]?.int ?? 0
                 throw StepError("\(step): \(ref) has \(ready) of \(replicas) replicas ready when the step's time ran out")
             }
-            try await Task.sleep(for: .milliseconds(300))
+            try await env.clock.sleep(for: .milliseconds(300))
         }
         return StepOutcome(output: ["replicas": .int(replicas), "status": last])
     }

@@ -2,6 +2,7 @@ import JQ
 import JSONValue
 import Kube
 import Logging
+import Platform
 import Spec
 
 /// What expressions see: `.` is the object, plus the named variables
@@ -46,7 +47,7 @@ public struct Evaluator: Sendable {
         do {
             return try await pool.evaluateFirst(e.id.index, input: scope.object, variables: scope.variables)
         } catch let error as JQEvaluationError {
-            throw StepError("jq expression `\(Self.short(e.source))` failed: \(error.message)")
+            throw Self.failure(e, error)
         }
     }
 
@@ -55,8 +56,14 @@ public struct Evaluator: Sendable {
         do {
             return try await pool.evaluate(e.id.index, input: scope.object, variables: scope.variables)
         } catch let error as JQEvaluationError {
-            throw StepError("jq expression `\(Self.short(e.source))` failed: \(error.message)")
+            throw Self.failure(e, error)
         }
+    }
+
+    /// A jq error is about the data it ran on: see `ErrorPolicy.isPermanentEvaluation`.
+    static func failure(_ e: Expression, _ error: JQEvaluationError) -> StepError {
+        StepError("jq expression `\(short(e.source))` failed: \(error.message)",
+                  permanent: ErrorPolicy.isPermanentEvaluation(source: e.source))
     }
 
     /// jq truthiness of the first output.
@@ -103,12 +110,18 @@ public struct StepEnvironment: Sendable {
     /// Values that must never appear in logs, events or progress messages (passwords
     /// found in the resource): replaced by `***`.
     public var redact: @Sendable (String) -> String
+    /// The time steps wait by (polls, deadlines): real, or virtual under `yopf test`.
+    public var clock: any RuntimeClock
+    /// The operator's name: the `yopf.dev/operator` label on every child it makes, which
+    /// its watch of owned kinds selects on.
+    public var operatorName: String
 
     public init(
         api: any KubeAPI, resolver: ResourceResolver, evaluator: Evaluator, owner: JSON, ownerInfo: ResourceInfo,
         fieldManager: String, operatorDirectory: String, logger: Logger,
         postEvent: @escaping @Sendable (String, String, String) -> Void,
-        redact: @escaping @Sendable (String) -> String = { $0 }
+        redact: @escaping @Sendable (String) -> String = { $0 },
+        clock: any RuntimeClock = SystemClock(), operatorName: String = ""
     ) {
         self.api = api
         self.resolver = resolver
@@ -120,6 +133,8 @@ public struct StepEnvironment: Sendable {
         self.logger = logger
         self.postEvent = postEvent
         self.redact = redact
+        self.clock = clock
+        self.operatorName = operatorName
     }
 
     public var ownerNamespace: String? { owner["metadata"]?["namespace"]?.string }
@@ -133,10 +148,59 @@ public struct StepOutcome: Sendable {
     public var output: JSON
     /// Merged into the resource's status with the handler's progress (the `status` step).
     public var statusPatch: JSON?
+    /// The objects the step made or changed on the resource's behalf (all iterations of
+    /// a `forEach`): the lifecycle records those an owner reference cannot reach.
+    public var children: [ChildRef]
 
-    public init(output: JSON = .null, statusPatch: JSON? = nil) {
+    public init(output: JSON = .null, statusPatch: JSON? = nil, children: [ChildRef] = []) {
         self.output = output
         self.statusPatch = statusPatch
+        self.children = children
+    }
+}
+
+/// An object a step made for the resource, typed.
+public struct ChildRef: Sendable, Hashable {
+    public var apiVersion: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+    public var uid: String
+    /// The version our write left, to tell our own writes from others' in the owned watch.
+    public var resourceVersion: String?
+    /// How it is tied to the resource; nil: not tied (`ifExists: keep`).
+    public var link: Ownership.Link?
+
+    public init(apiVersion: String, kind: String, namespace: String?, name: String, uid: String,
+                resourceVersion: String? = nil, link: Ownership.Link?) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.resourceVersion = resourceVersion
+        self.link = link
+    }
+
+    /// From an object the API returned.
+    public init(_ object: JSON, link: Ownership.Link?) {
+        let meta = object["metadata"] ?? [:]
+        self.init(apiVersion: object["apiVersion"]?.string ?? "", kind: object["kind"]?.string ?? "",
+                  namespace: meta["namespace"]?.string, name: meta["name"]?.string ?? "",
+                  uid: meta["uid"]?.string ?? "", resourceVersion: meta["resourceVersion"]?.string, link: link)
+    }
+
+    /// As kept in `status.yopf.children`.
+    public var json: JSON {
+        var o: JSON = ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name), "uid": .string(uid)]
+        o["namespace"] = namespace.map { .string($0) } ?? .null
+        return o
+    }
+
+    public init?(json: JSON) {
+        guard let kind = json["kind"]?.string, let name = json["name"]?.string else { return nil }
+        self.init(apiVersion: json["apiVersion"]?.string ?? "", kind: kind, namespace: json["namespace"]?.string,
+                  name: name, uid: json["uid"]?.string ?? "", link: .labels)
     }
 }
 

@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Platform
 import Spec
 
 /// Runs one step: its `if`, its `forEach`, its time limit and its `onError`.
@@ -12,7 +13,7 @@ public enum StepRunner {
         if let condition = step.condition, !(try await env.evaluator.isTrue(condition, scope)) {
             return nil  // skipped
         }
-        var deadline = ContinuousClock.now + (step.timeout ?? defaultTimeout)
+        var deadline = env.clock.now + (step.timeout ?? defaultTimeout)
         if let handlerDeadline, handlerDeadline < deadline { deadline = handlerDeadline }
         do {
             if let forEach = step.forEach {
@@ -20,18 +21,20 @@ public enum StepRunner {
                 if items.count == 1, let array = items[0].array { items = array }
                 var outputs: [JSON] = []
                 var status: JSON? = nil
+                var children: [ChildRef] = []
                 for (i, item) in items.enumerated() {
                     var s = scope
                     s.variables["item"] = item
                     s.variables["index"] = .int(i)
                     let outcome = try await runOnce(step, s, env, label: "\(label)[\(i)]", deadline: deadline)
                     outputs.append(outcome.output)
+                    children += outcome.children
                     if let p = outcome.statusPatch { status = (status ?? [:]).mergePatched(with: p) }
                 }
-                return StepOutcome(output: .array(outputs), statusPatch: status)
+                return StepOutcome(output: .array(outputs), statusPatch: status, children: children)
             }
             return try await runOnce(step, scope, env, label: label, deadline: deadline)
-        } catch let error as StepError where step.onError == .continue {
+        } catch let error as StepError where step.onError == .continue && !Task.isCancelled {
             env.logger.warning("step failed; onError: continue", metadata: ["step": .string(step.displayName), "error": .string(env.redact(error.message))])
             return StepOutcome(output: ["ok": false, "error": .string(env.redact(error.message))])
         }
@@ -39,14 +42,11 @@ public enum StepRunner {
 
     static func runOnce(_ step: StepSpec, _ scope: Scope, _ env: StepEnvironment, label: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
         do {
-            return try await withDeadline(deadline, label: label) {
+            return try await withDeadline(deadline, clock: env.clock, label: label) {
                 try await dispatch(step.action, scope, env, label: label, deadline: deadline)
             }
         } catch let e as KubeError {
-            // Invalid requests are permanent: only a change of the resource can fix them.
-            // 403 is not: an administrator may grant the missing permission at any time.
-            let permanent = e.code == 422 || e.code == 400
-            throw StepError("\(label): \(e.message)", permanent: permanent)
+            throw ErrorPolicy.stepError(label, e)
         }
     }
 
@@ -71,11 +71,11 @@ public enum StepRunner {
     }
 
     /// Runs `body`, failing with a StepError when the deadline passes first.
-    static func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, label: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, clock: any RuntimeClock, label: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(until: deadline, clock: .continuous)
+                try await clock.sleep(until: deadline)
                 return nil
             }
             defer { group.cancelAll() }

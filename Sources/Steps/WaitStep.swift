@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Platform
 import Spec
 
 /// `wait`: until a condition is True on an object, or a jq predicate holds on it.
@@ -28,8 +29,8 @@ enum WaitStep {
             } catch let e as KubeError where e.code == 404 {
                 lastError = "\(ref) does not exist yet"
             }
-            if ContinuousClock.now >= deadline { throw StepError("\(step): gave up waiting for \(ref): \(lastError)") }
-            try await Task.sleep(for: .milliseconds(500))
+            if env.clock.now >= deadline { throw StepError("\(step): gave up waiting for \(ref): \(lastError)") }
+            try await env.clock.sleep(for: .milliseconds(500))
         }
     }
 }

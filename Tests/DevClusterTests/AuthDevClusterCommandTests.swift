@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `yopf dev-cluster --authorization=rbac` as a process: anonymous requests are Forbidden,

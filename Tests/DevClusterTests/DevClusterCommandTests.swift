@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `yopf dev-cluster` as a process: it serves, writes the kubeconfig, and exits 0 on
@@ -63,19 +64,4 @@ struct DevClusterCommandTests {
         #expect(process.terminationStatus != 0)
         #expect(output.contains("--listen must be HOST:PORT"))
     }
-}
-
-/// The yopf executable built in the same directory as the running test bundle.
-enum YopfBinary {
-    static let path: String? = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        // The bundle may be a directory (…/yopfPackageTests.xctest/…) on some platforms.
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("yopf").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }()
 }

@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Synchronization
 import Testing
 
 /// The certificates example (handlers/certificates) on the in-memory cluster: create,
@@ -113,4 +114,52 @@ import Testing
         let names = try await certs(h)
         #expect(names == ["on-example-org": ["b.example.org"]])
     }
+
+    /// A tenant with 100 registrable domains: 100 certificates in the result, the resource
+    /// well under 256 KiB while handled and after, and the readiness timer working on all
+    /// of them (step outputs reach later steps whole; only what a resume needs is kept).
+    @Test func aTenantWithAHundredDomains() async throws {
+        let h = try ExampleHarness(handlers: "handlers/certificates")
+        try await h.installCRD()
+        try await h.apply(file: "examples/certificates/crds/certificate.yaml")
+        let names: [JSON] = (0..<100).map { .string("www.shop\($0)-example.co.uk") } + (0..<100).map { .string("api.shop\($0)-example.co.uk") }
+        _ = try await h.cluster.create(Self.tenants, namespace: "default", body: [
+            "apiVersion": "yopf.dev/v1", "kind": "Tenant", "metadata": ["name": "big", "namespace": "default"],
+            "spec": ["domains": .array(names)],
+        ], options: WriteOptions())
+        let big = ObjectRef(Self.tenants, namespace: "default", name: "big")
+        // The largest the resource gets while it is handled.
+        let largest = LargestSeen()
+        let sampler = Task {
+            while !Task.isCancelled {
+                if let t = try? await h.cluster.get(big) { largest.note(t.serializedBytes().count) }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let run = Task { try await h.runner.run() }
+        defer { run.cancel(); sampler.cancel() }
+        let tenant = try await h.eventually("the result", seconds: 120) { () -> JSON? in
+            let t = try await h.cluster.get(big)
+            return t["status"]?["certificates"] != nil ? t : nil
+        }
+        #expect(tenant["status"]?["certificates"]?["certificates"]?.array?.count == 100)
+        #expect(try await certs(h).count == 100)
+        #expect(try await certs(h)["big-shop0-example-co-uk"] == ["api.shop0-example.co.uk", "www.shop0-example.co.uk"])
+        #expect(tenant["status"]?["yopf"]?["progress"]?["certificates"]?["steps"] == nil, "a finished handler keeps no outputs")
+        // The readiness timer (5 s after start) sees all 100.
+        let checked = try await h.eventually("the timer's summary", seconds: 120) { () -> JSON? in
+            let t = try await h.cluster.get(big)
+            return t["status"]?["domains"]?.object?.count == 100 ? t : nil
+        }
+        #expect(checked["status"]?["yopf"]?["progress"]?["check"]?["success"] == true)
+        let size = checked.serializedBytes().count
+        #expect(size < 128 << 10, "the tenant is \(size) bytes")
+        #expect(largest.value < 200 << 10, "the tenant reached \(largest.value) bytes while handled")
+    }
+}
+
+final class LargestSeen: Sendable {
+    private let max = Mutex(0)
+    func note(_ n: Int) { max.withLock { $0 = Swift.max($0, n) } }
+    var value: Int { max.withLock { $0 } }
 }

@@ -5,16 +5,23 @@ import Lifecycle
 import Testing
 
 /// A resource that makes its handler fail: the failure is in its progress, Warning Events
-/// are posted, the handler is retried with backoff until `retries` are used up, then the
-/// resource is Degraded — while another resource of the same run becomes Ready.
+/// are posted, the handler is retried with backoff until `retries` are used up (or, for a
+/// failure only a change of the resource can fix, not at all), then the resource is
+/// Degraded — while another resource of the same run becomes Ready.
 @Suite struct HandlerFailureTests {
     enum Failure: String, CaseIterable, Sendable {
-        /// A jq expression of a template fails at run time.
-        case jqError
+        /// A jq expression fails on the resource's own data: the same input gives the same
+        /// error, so it fails for good at once.
+        case jqErrorOnTheResource
+        /// A jq expression fails on what an earlier step read: the cluster may change, so
+        /// it is retried.
+        case jqErrorOnAStepOutput
         /// A `fail` step.
         case failStep
         /// The API refuses the child (403).
         case forbidden
+
+        var permanent: Bool { self == .jqErrorOnTheResource }
     }
 
     static let handlers = """
@@ -25,11 +32,15 @@ import Testing
               steps:
                 - fail: {message: 'refusing ${{ .metadata.name }}'}
                   if: '.spec.refuse == true'
+                - name: source
+                  get: {apiVersion: v1, kind: ConfigMap, name: 'source-${{ .metadata.name }}', optional: true}
                 - apply:
                     apiVersion: v1
                     kind: ConfigMap
                     metadata: {name: '${{ .metadata.name }}'}
-                    data: {n: '${{ .spec.n | tonumber | tostring }}'}
+                    data:
+                      n: '${{ .spec.n | tonumber | tostring }}'
+                      m: '${{ ($steps.source.data.m // "0") | tonumber | tostring }}'
         """
 
     @Test(arguments: Failure.allCases)
@@ -38,8 +49,13 @@ import Testing
         var badSpec: JSON = ["n": "1"]
         let expected: String
         switch failure {
-        case .jqError:
+        case .jqErrorOnTheResource:
             badSpec = ["n": "not a number"]
+            expected = "tonumber"
+        case .jqErrorOnAStepOutput:
+            _ = try await h.cluster.create(RuntimeHarness.configMaps, namespace: h.namespace, body: [
+                "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "source-bad"], "data": ["m": "not a number"],
+            ])
             expected = "tonumber"
         case .failStep:
             badSpec["refuse"] = true
@@ -60,29 +76,34 @@ import Testing
         #expect(record["message"]?.string?.contains(expected) == true, "message: \(record["message"] ?? .null)")
         #expect(record["failure"] == true)
         #expect(record["success"] == false)
-        #expect(record["retries"] == 3, "the first attempt and 2 retries failed")
+        let attempts = failure.permanent ? 1 : 3
+        #expect(record["retries"] == .int(attempts), "the first attempt and the retries failed")
         #expect(h.condition(bad, "Ready")?["status"] == "False")
         #expect(h.condition(bad, "Degraded")?["message"]?.string?.contains("make") == true)
-        #expect(op.retries("make") == 2)
+        #expect(op.retries("make") == attempts - 1)
         #expect(op.failures("make") == 1)
         #expect(op.successes("make") == 1, "the good resource")
         #expect(try await h.configMap("good")?["data"]?["n"] == "7")
 
         try await h.waitUntil("Warning events are posted") {
             let events = try await h.events(about: "bad")
-            return events.contains { $0["type"] == "Warning" && $0["reason"] == "HandlerRetrying" }
+            return (failure.permanent || events.contains { $0["type"] == "Warning" && $0["reason"] == "HandlerRetrying" })
                 && events.contains { $0["type"] == "Warning" && $0["reason"] == "HandlerFailed" }
         }
         let failed = try await h.events(about: "bad").first { $0["reason"] == "HandlerFailed" }
         #expect(failed?["message"]?.string?.contains(expected) == true)
-        try await h.waitUntil("the two retries are one Event with count 2") {
-            let retrying = try await h.events(about: "bad").filter { $0["reason"] == "HandlerRetrying" }
-            return retrying.count == 1 && retrying[0]["count"] == 2
+        if failure.permanent {
+            #expect(try await h.events(about: "bad").filter { $0["reason"] == "HandlerRetrying" }.isEmpty)
+        } else {
+            try await h.waitUntil("the two retries are one Event with count 2") {
+                let retrying = try await h.events(about: "bad").filter { $0["reason"] == "HandlerRetrying" }
+                return retrying.count == 1 && retrying[0]["count"] == 2
+            }
         }
 
-        // Exhausted: no more attempts.
+        // Exhausted (or permanent): no more attempts.
         try await h.settle()
-        #expect(op.retries("make") == 2)
+        #expect(op.retries("make") == attempts - 1)
         #expect(op.failures("make") == 1)
         await op.stop()
     }

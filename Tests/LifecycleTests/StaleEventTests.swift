@@ -35,13 +35,14 @@ import Testing
         let created = try await h.create("w1", spec: [:])
         let key = ObjectKey(namespace: h.namespace, name: "w1")
 
-        #expect(await processor.process(key: key, trigger: Trigger(object: created)) == .none)
+        let event = ScheduledWork(reasons: [.event], body: created.serializedBytes())
+        #expect(await processor.process(key: key, work: event) == .nothing)
         #expect(counters.count(handler: "make", outcome: "success") == 1)
         #expect(try await h.isReady("w1"))
         let writes = h.writes(resource: RuntimeHarness.plural, name: "w1") + h.writes(resource: "configmaps", name: "w1")
 
         // The ADDED event again (as a watch replay or a slow stream delivers it).
-        #expect(await processor.process(key: key, trigger: Trigger(object: created)) == .none)
+        #expect(await processor.process(key: key, work: event) == .nothing)
         #expect(counters.count(handler: "make", outcome: "success") == 1)
         #expect(h.writes(resource: RuntimeHarness.plural, name: "w1") + h.writes(resource: "configmaps", name: "w1") == writes)
     }

@@ -42,7 +42,7 @@ import Testing
                 - id: a
                   on: crate
             """) == [
-                "op.yaml:9:11: on: invalid value \"crate\" (expected one of: create, update, delete, resume, timer) (did you mean \"create\"?)",
+                "op.yaml:9:11: on: invalid value \"crate\" (expected one of: create, update, delete, resume, timer, reconcile, schedule) (did you mean \"create\"?)",
             ])
     }
 

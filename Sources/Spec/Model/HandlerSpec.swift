@@ -1,6 +1,10 @@
 /// What a handler reacts to (`on:`).
+///
+/// `reconcile` handlers are the level-triggered kind: they run on create, update,
+/// resume, a change of an owned child (`spec.owns`) and the periodic resync, and must be
+/// idempotent (`apply` is). `schedule` handlers run on a cron schedule.
 public enum HandlerEvent: String, Sendable, Hashable, CaseIterable {
-    case create, update, delete, resume, timer
+    case create, update, delete, resume, timer, reconcile, schedule
 }
 
 /// One handler: on an event, when its conditions hold, run its steps in order.
@@ -25,9 +29,14 @@ public struct HandlerSpec: Sendable {
     public var initialDelay: Duration?
     /// jq: the ServiceAccount to act as; overrides the operator's.
     public var serviceAccount: Expression?
+    /// At most `limit` runs of this handler with the same key at once, across objects.
+    public var concurrency: ConcurrencySpec?
     public var steps: [StepSpec]
     /// jq, evaluated after the last step with `$steps`; stored as `status.<id>`.
     public var result: Expression?
+    /// Per step: the names of step outputs that the steps after it and `result` read;
+    /// nil when they may read any (`$steps` used whole). What a resume needs.
+    public var outputsReadAfter: [Set<String>?] = []
     /// Where the handler starts in the operator file (1-based line and column).
     public var line: Int
     public var column: Int
@@ -35,7 +44,8 @@ public struct HandlerSpec: Sendable {
     public init(
         id: String, on: HandlerEvent, field: [String]? = nil, when: Expression? = nil, retries: Int? = nil,
         backoff: BackoffSpec = BackoffSpec(), timeout: Duration? = nil, interval: Duration? = nil,
-        initialDelay: Duration? = nil, serviceAccount: Expression? = nil, steps: [StepSpec] = [],
+        initialDelay: Duration? = nil, serviceAccount: Expression? = nil,
+        concurrency: ConcurrencySpec? = nil, steps: [StepSpec] = [],
         result: Expression? = nil, line: Int = 0, column: Int = 0
     ) {
         self.id = id
@@ -48,6 +58,7 @@ public struct HandlerSpec: Sendable {
         self.interval = interval
         self.initialDelay = initialDelay
         self.serviceAccount = serviceAccount
+        self.concurrency = concurrency
         self.steps = steps
         self.result = result
         self.line = line

@@ -22,10 +22,17 @@ public struct OperatorSpec: Sendable {
     /// `spec.rbac`: rules `yopf manifests` adds to those the steps need.
     public var rbac: [RBACRule]
     public var settings: OperatorSettings
+    /// `spec.owns`: kinds of children whose changes make their owner due for `reconcile`.
+    public var owns: [OwnedKind]
+    /// `spec.resync`: every object is reconciled this often (with jitter); nil: never.
+    public var resync: Duration?
+    /// `spec.concurrency`: at most `limit` handler runs with the same key at once.
+    public var concurrency: ConcurrencySpec?
 
     public init(
         name: String, watch: WatchSpec, handlers: [HandlerSpec], serviceAccount: Expression? = nil,
-        crd: CRDSource? = nil, rbac: [RBACRule] = [], settings: OperatorSettings = OperatorSettings()
+        crd: CRDSource? = nil, rbac: [RBACRule] = [], settings: OperatorSettings = OperatorSettings(),
+        owns: [OwnedKind] = [], resync: Duration? = nil, concurrency: ConcurrencySpec? = nil
     ) {
         self.name = name
         self.watch = watch
@@ -34,6 +41,9 @@ public struct OperatorSpec: Sendable {
         self.crd = crd
         self.rbac = rbac
         self.settings = settings
+        self.owns = owns
+        self.resync = resync
+        self.concurrency = concurrency
     }
 
     /// The handlers that react to one kind of event, in file order.

@@ -5,7 +5,7 @@
 enum Schema {
     static let document = ["apiVersion", "kind", "metadata", "spec"]
     static let metadata = ["name", "labels", "annotations"]
-    static let spec = ["watch", "handlers", "serviceAccount", "crd", "rbac", "settings"]
+    static let spec = ["watch", "handlers", "serviceAccount", "crd", "rbac", "settings", "owns", "resync", "concurrency"]
     static let watch = ["group", "version", "plural", "kind", "namespaced", "selector", "filter"]
     static let selector = ["matchLabels", "matchExpressions"]
     static let requirement = ["key", "operator", "values"]
@@ -18,9 +18,11 @@ enum Schema {
     static let settings = ["concurrency", "finalizer"]
     static let handler = [
         "id", "on", "field", "when", "retries", "backoff", "timeout", "interval", "initialDelay", "serviceAccount",
-        "steps", "result",
+        "concurrency", "steps", "result",
     ]
     static let backoff = ["initial", "max", "factor"]
+    static let owned = ["apiVersion", "kind", "selector"]
+    static let concurrency = ["key", "limit"]
 
     static let stepCommon = ["name", "if", "forEach", "timeout", "onError"]
     static let stepKinds = StepKind.allCases.map(\.rawValue)

@@ -70,6 +70,7 @@ extension SpecReader {
             }
         }
         let serviceAccount = expression(handler["serviceAccount"], role: "serviceAccount")
+        let concurrency = readConcurrency(handler["concurrency"], what: what)
         let expressionsBeforeSteps = context.expressions.count
 
         var steps: [StepSpec] = []
@@ -115,10 +116,29 @@ extension SpecReader {
         guard let id, let on, stepsValid else { return nil }
         if handler["field"] != nil && field == nil { return nil }
         let start = position(of: node.path)
-        return HandlerSpec(
+        // Which outputs are still read after each step: only those are kept in status
+        // while the handler runs (for a resume), and none once it is finished.
+        let table = context.expressions
+        func reads(_ range: Range<Int>) -> Set<String>? {
+            var names: Set<String> = []
+            for index in range {
+                guard let used = Self.stepOutputsRead(in: table.entries[index].source) else { return nil }
+                names.formUnion(used)
+            }
+            return names
+        }
+        var outputsRead: [Set<String>?] = Array(repeating: [], count: steps.count)
+        var later: Set<String>? = reads(resultStart..<context.expressions.count)
+        for index in stride(from: steps.count - 1, through: 0, by: -1) {
+            outputsRead[index] = later
+            if let l = later, let own = reads(stepExpressions[index]) { later = l.union(own) } else { later = nil }
+        }
+        var built = HandlerSpec(
             id: id, on: on, field: field, when: when, retries: retries, backoff: backoff ?? BackoffSpec(),
             timeout: timeout, interval: interval, initialDelay: initialDelay, serviceAccount: serviceAccount,
-            steps: steps, result: result, line: start.line, column: start.column)
+            concurrency: concurrency, steps: steps, result: result, line: start.line, column: start.column)
+        built.outputsReadAfter = outputsRead
+        return built
     }
 
     /// YAML 1.1, which the loader follows because kubectl does, reads the key `on` as the

@@ -26,10 +26,21 @@ extension SpecReader {
         let crd = readCRD(spec?["crd"])
         let rbac = readRBAC(spec?["rbac"])
         let settings = readSettings(spec?["settings"])
+        let owns = readOwns(spec?["owns"])
+        let resync = readResync(spec?["resync"])
+        let concurrency = readConcurrency(spec?["concurrency"], what: "operator")
         guard let name, let watch, let handlers else { return nil }
+        if let resync, let node = spec?["resync"], !handlers.contains(where: { $0.on == .reconcile }) {
+            report("resync: \(Durations.format(resync)) has nothing to run: add a handler with on: reconcile", at: node, onKey: true)
+        }
+        if let owned = owns, !owned.isEmpty, let node = spec?["owns"], !handlers.contains(where: { $0.on == .reconcile }) {
+            report("owns: a change of an owned child runs the reconcile handlers, and there are none: add a handler with on: reconcile",
+                at: node, onKey: true)
+        }
         return OperatorSpec(
             name: name, watch: watch, handlers: handlers, serviceAccount: serviceAccount, crd: crd,
-            rbac: rbac ?? [], settings: settings ?? OperatorSettings())
+            rbac: rbac ?? [], settings: settings ?? OperatorSettings(), owns: owns ?? [], resync: resync,
+            concurrency: concurrency)
     }
 
     /// A Kubernetes object name (RFC 1123 subdomain).

@@ -96,6 +96,26 @@ extension SpecReader {
         return found
     }
 
+    /// The step outputs an expression reads; nil when it may read any of them (`$steps`
+    /// used whole, e.g. `$steps | keys`, or a name the scan cannot resolve).
+    static func stepOutputsRead(in source: String) -> Set<String>? {
+        let named = stepReferences(in: source)
+        let bytes = Array(source.utf8)
+        let marker = Array("$steps".utf8)
+        var uses = 0
+        var i = 0
+        while i + marker.count <= bytes.count {
+            if bytes[i...].starts(with: marker) {
+                let j = i + marker.count
+                if j >= bytes.count || !isIdentifierByte(bytes[j]) { uses += 1 }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return uses > named.count ? nil : Set(named.map(\.name))
+    }
+
     /// A simple `"name"` (no escapes) starting at `from`; the name and the index after it.
     private static func quoted(_ bytes: [UInt8], from: Int) -> (String, Int)? {
         var j = from + 1

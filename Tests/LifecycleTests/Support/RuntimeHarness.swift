@@ -1,7 +1,9 @@
+import DevCluster
 import Foundation
 import JQ
 import JSONValue
 import Kube
+import KubeHTTP
 import KubeMemory
 import Lifecycle
 import Logging
@@ -217,4 +219,25 @@ extension RuntimeHarness {
         for n in names where !(try await isReady(n)) { return false }
         return true
     }
+}
+
+extension RuntimeHarness {
+    /// The harness's cluster served over HTTP on loopback (the dev-cluster's front), and
+    /// yopf's libcurl client for it: the path a real cluster takes.
+    func served() async throws -> ServedCluster {
+        let server = DevClusterServer(backend: cluster, token: "harness-token")
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        var options = ClientOptions()
+        options.rateLimit = .fixed(qps: 0, burst: 1)
+        let client = KubeClient(endpoint: ClusterEndpoint(server: "http://127.0.0.1:\(port)"), credentials: BearerToken("harness-token"), options: options)
+        return ServedCluster(server: server, client: client)
+    }
+}
+
+/// A harness cluster served over HTTP.
+struct ServedCluster: Sendable {
+    let server: DevClusterServer
+    let client: KubeClient
+
+    func stop() async { try? await server.stop() }
 }
