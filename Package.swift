@@ -73,10 +73,15 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Sources/DevCluster"),
+        // `yopf test`: operators on the in-process cluster and a virtual clock, from scenario files.
+        .target(name: "Scenarios", dependencies: [
+            "JSONValue", "Kube", "KubeMemory", "Lifecycle", "Reactor", "Spec", "Steps", "Platform", "YAMLLoader", "JQ",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Scenarios"),
         // The commands.
         .target(name: "CLI", dependencies: [
             "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "Lifecycle",
-            "Ops", "Platform", "Manifests",
+            "Ops", "Platform", "Manifests", "Scenarios",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
@@ -90,6 +95,7 @@ let package = Package(
             "DevCluster", "KubeHTTP",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/LifecycleTests"),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Spec", "KubeMemory", "Kube", "JSONValue"], path: "Tests/ScenariosTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [

@@ -31,7 +31,7 @@ enum ScaleStep {
                 let ready = last["readyReplicas"]?.int ?? 0
                 throw StepError("\(step): \(ref) has \(ready) of \(replicas) replicas ready when the step's time ran out")
             }
-            try await env.clock.sleep(for: .milliseconds(300))
+            try await env.clock.poll(for: .milliseconds(300))
         }
         return StepOutcome(output: ["replicas": .int(replicas), "status": last])
     }
