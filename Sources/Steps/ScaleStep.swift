@@ -15,13 +15,17 @@ enum ScaleStep {
         guard let replicas = rendered.int ?? rendered.string.flatMap({ Int($0) }), replicas >= 0 else {
             throw StepError("\(step): replicas must be a whole number ≥ 0, got \(rendered.serialized())", permanent: true)
         }
+        // The version our write left, so that an owned-kind watch knows it for ours.
+        let written: ChildRef
         do {
-            _ = try await env.api.patch(ref, subresource: "scale", type: .merge, body: ["spec": ["replicas": .int(replicas)]],
-                                        options: WriteOptions(fieldManager: env.fieldManager))
+            let scale = try await env.api.patch(ref, subresource: "scale", type: .merge, body: ["spec": ["replicas": .int(replicas)]],
+                                                options: WriteOptions(fieldManager: env.fieldManager))
+            written = ChildRef(apiVersion: info.gvr.apiVersion, kind: info.kind, namespace: ref.namespace, name: ref.name,
+                               uid: scale["metadata"]?["uid"]?.string ?? "", resourceVersion: scale["metadata"]?["resourceVersion"]?.string, link: nil)
         } catch let e as KubeError {
             throw StepError("\(step): cannot scale \(ref): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }
-        guard action.wait else { return StepOutcome(output: ["replicas": .int(replicas)]) }
+        guard action.wait else { return StepOutcome(output: ["replicas": .int(replicas)], children: [written]) }
         var last: JSON = .null
         while true {
             let object = try await env.api.get(ref)
@@ -33,7 +37,7 @@ enum ScaleStep {
             }
             try await env.clock.poll(for: .milliseconds(300))
         }
-        return StepOutcome(output: ["replicas": .int(replicas), "status": last])
+        return StepOutcome(output: ["replicas": .int(replicas), "status": last], children: [written])
     }
 
     /// The controller saw the new spec and the replicas are there (and gone, for fewer).
