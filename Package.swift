@@ -36,8 +36,9 @@ let package = Package(
         .target(name: "YAMLLoader", dependencies: ["CYAML", "JSONValue"], path: "Sources/YAMLLoader"),
         // jq programs compiled once and pooled; jv never leaves this module.
         .target(name: "JQ", dependencies: ["CJQ", "CPSL", "JSONValue"], path: "Sources/JQ"),
-        // The operator file format: typed model, validation, `yopf check`.
-        .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ"], path: "Sources/Spec"),
+        // The operator file format: typed model, validation, `yopf check`; cron schedules and
+        // time zones (Platform: zone files and calendar arithmetic).
+        .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ", "Platform"], path: "Sources/Spec"),
         // What every Kubernetes API implementation shares: requests, errors, watch events.
         .target(name: "Kube", dependencies: ["JSONValue"], path: "Sources/Kube"),
         // The Kubernetes API over HTTP: libcurl, the one HTTP client of the project.
@@ -107,7 +108,7 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
-        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue", "Platform"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
         .testTarget(name: "KubeHTTPTests", dependencies: ["KubeHTTP", "Kube", "JSONValue", "Platform"], path: "Tests/KubeHTTPTests"),
         .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "KubeHTTP", "JSONValue", "TestSupport"], path: "Tests/DevClusterTests",
