@@ -31,6 +31,8 @@ public struct HandlerSpec: Sendable {
     public var serviceAccount: Expression?
     /// At most `limit` runs of this handler with the same key at once, across objects.
     public var concurrency: ConcurrencySpec?
+    /// Schedules (`on: schedule`): when to run.
+    public var schedule: ScheduleSpec?
     public var steps: [StepSpec]
     /// jq, evaluated after the last step with `$steps`; stored as `status.<id>`.
     public var result: Expression?

@@ -71,6 +71,7 @@ extension SpecReader {
         }
         let serviceAccount = expression(handler["serviceAccount"], role: "serviceAccount")
         let concurrency = readConcurrency(handler["concurrency"], what: what)
+        let schedule = readSchedule(handler, on: on, what: what)
         let expressionsBeforeSteps = context.expressions.count
 
         var steps: [StepSpec] = []
@@ -138,6 +139,8 @@ extension SpecReader {
             timeout: timeout, interval: interval, initialDelay: initialDelay, serviceAccount: serviceAccount,
             concurrency: concurrency, steps: steps, result: result, line: start.line, column: start.column)
         built.outputsReadAfter = outputsRead
+        built.schedule = schedule
+        if on == .schedule && schedule == nil { return nil }
         return built
     }
 
