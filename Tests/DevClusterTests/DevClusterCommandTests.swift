@@ -65,9 +65,11 @@ struct DevClusterCommandTests {
     }
 }
 
-/// The yopf executable built in the same directory as the running test bundle.
+/// The yopf executable built in the same directory as the running test bundle, or the one
+/// `YOPF_BINARY` names (CI runs these tests again with the static binary).
 enum YopfBinary {
     static let path: String? = {
+        if let given = ProcessInfo.processInfo.environment["YOPF_BINARY"], !given.isEmpty { return given }
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // The bundle may be a directory (…/yopfPackageTests.xctest/…) on some platforms.

@@ -15,8 +15,10 @@ import Testing
     static let tools = ["mariadbd", "mariadb-install-db", "mysql", "mysqladmin", "mysqldump", "kubectl"]
     static var missing: [String] { tools.filter { !onPath($0) && !FileManager.default.isExecutableFile(atPath: "/usr/sbin/\($0)") } }
 
-    /// The yopf binary built beside this test bundle (`swift build --build-tests` builds it).
+    /// The yopf binary built beside this test bundle (`swift build --build-tests` builds it),
+    /// or the one `YOPF_BINARY` names (CI runs these tests again with the static binary).
     static var yopf: String? {
+        if let given = ProcessInfo.processInfo.environment["YOPF_BINARY"], !given.isEmpty { return given }
         let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
         let candidates = [bundle.appendingPathComponent("yopf").path,
                           URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("yopf").path]

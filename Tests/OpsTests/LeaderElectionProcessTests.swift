@@ -6,8 +6,10 @@ import Testing
 @Suite struct LeaderElectionProcessTests {
     static var here: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().path }
 
-    /// The yopf binary built beside this test bundle.
+    /// The yopf binary built beside this test bundle, or the one `YOPF_BINARY` names (CI
+    /// runs this test again with the static binary).
     static var yopf: String? {
+        if let given = ProcessInfo.processInfo.environment["YOPF_BINARY"], !given.isEmpty { return given }
         let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("yopf").path,
                           URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("yopf").path]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
