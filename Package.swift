@@ -100,10 +100,10 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
-            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", .product(name: "Logging", package: "swift-log"),
+            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),
         .testTarget(name: "OpsTests", dependencies: [
-            "Ops", "Kube", "KubeMemory", "KubeHTTP", "JSONValue", "Platform", "Lifecycle", "Spec", .product(name: "Logging", package: "swift-log"),
+            "Ops", "Kube", "KubeMemory", "KubeHTTP", "JSONValue", "Platform", "Lifecycle", "Spec", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/OpsTests", exclude: ["leader-election.sh"]),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
