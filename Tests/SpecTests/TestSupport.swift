@@ -11,11 +11,15 @@ func deadline<T: Sendable>(seconds: Int = 30, _ work: @escaping @Sendable () thr
         Task.detached { race.finish(Result { try work() }) }
         race.timer = Task.detached {
             try await Task.sleep(for: .seconds(seconds))
-            if race.finish(.failure(CancellationError())) {
-                Issue.record("no answer within \(seconds) s: the load hangs")
-            }
+            race.finish(.failure(DeadlineExceeded(seconds: seconds)))
         }
     }
+}
+
+/// No answer within the deadline: the work hangs (thrown to the test, which fails).
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var seconds: Int
+    var description: String { "no answer within \(seconds) s: it hangs" }
 }
 
 /// The first of a result and a timeout to arrive resumes the waiting test.
