@@ -80,14 +80,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
-        .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
+        .executableTarget(name: "yopf", dependencies: ["CLI", "Platform"], path: "Sources/yopf"),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         .testTarget(name: "LifecycleTests", dependencies: [
             "Lifecycle", "Reactor", "JSONValue", "Spec", "KubeMemory", "Kube", "JQ", "Platform",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/LifecycleTests"),
-        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue", "KubeHTTP", "KubeMemory", "DevCluster"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
             "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),
