@@ -86,7 +86,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
-        .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
+        .executableTarget(name: "yopf", dependencies: ["CLI", "Platform"], path: "Sources/yopf"),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         // What several test targets share: finding the built yopf binary, running it.
@@ -98,7 +98,7 @@ let package = Package(
         ], path: "Tests/LifecycleTests"),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Spec", "KubeMemory", "Kube", "JSONValue"], path: "Tests/ScenariosTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
-        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue", "KubeHTTP", "KubeMemory", "DevCluster"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
             "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),

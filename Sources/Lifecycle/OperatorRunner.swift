@@ -219,7 +219,23 @@ public final class OperatorRunner: Sendable {
         } else {
             selector = loaded.spec.watch.selector.flatMap { $0.isEmpty ? nil : $0.queryString }
         }
-        let watcher = Watcher(api: api, gvr: watched.gvr, namespace: namespace, labelSelector: selector)
+        // An object the runtime cannot take (nested deeper than any decoder should follow)
+        // is skipped with a Warning Event naming it; every other object is still served.
+        var settings = WatchSettings()
+        let events = active.events
+        let logger = self.logger
+        settings.onUndecodable = { skipped in
+            logger.warning("an object cannot be decoded; it is skipped", metadata: [
+                "object": .string(skipped.description), "resource": .string(watched.gvr.description), "reason": .string(skipped.reason),
+            ])
+            guard let name = skipped.name else { return }
+            var meta: JSON = ["name": .string(name)]
+            if let ns = skipped.namespace { meta["namespace"] = .string(ns) }
+            events.record(.init(object: ["apiVersion": .string(watched.gvr.apiVersion), "kind": .string(watched.kind), "metadata": meta],
+                                type: "Warning", reason: "ObjectSkipped",
+                                message: "yopf cannot take this object and skips it: \(skipped.reason)"))
+        }
+        let watcher = Watcher(api: api, gvr: watched.gvr, namespace: namespace, labelSelector: selector, settings: settings)
         let scopeName = "\(watched.gvr.resource)@\(namespace ?? "*")"
         var known = Set<ObjectKey>()
         for await event in watcher.events() {
