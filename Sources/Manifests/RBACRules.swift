@@ -41,6 +41,10 @@ public struct RBACRules: Sendable {
             // The start-up check that the CRD keeps status.yopf.
             add("apiextensions.k8s.io", "customresourcedefinitions", ["get"])
         }
+        // Owned kinds are watched (list and watch, by the operator's label).
+        for owned in spec.owns {
+            add(Plurals.group(apiVersion: owned.apiVersion, kind: owned.kind), Plurals.plural(of: owned.kind), ["list", "watch"])
+        }
         if leaderElection { add("coordination.k8s.io", "leases", ["get", "create", "update"]) }
         if tenantCredentials || spec.serviceAccount != nil || spec.handlers.contains(where: { $0.serviceAccount != nil }) {
             add("", "serviceaccounts/token", ["create"])

@@ -92,4 +92,18 @@ import Testing
         run.cancel()
         await simulator.stop()
     }
+
+    /// The kinds of `spec.owns` are watched: the rules allow list and watch on them.
+    @Test func ownedKindsMayBeWatched() throws {
+        let h = try harness()
+        let manifests = DeploymentManifests(operators: [h.loaded], options: .init(image: "unused", namespace: Self.namespace))
+        let role = try #require(manifests.documents.first { $0["kind"] == "ClusterRole" })
+        let rules = role["rules"]?.array ?? []
+        for (group, resource) in [("apps", "deployments"), ("", "services")] {
+            let rule = rules.first { $0["apiGroups"]?.array == [.string(group)] && ($0["resources"]?.array ?? []).contains(.string(resource)) }
+            let verbs = Set((rule?["verbs"]?.array ?? []).compactMap(\.string))
+            #expect(verbs.isSuperset(of: ["list", "watch"]), "\(group)/\(resource): \(verbs)")
+        }
+    }
 }
+

@@ -72,8 +72,13 @@ import Testing
             OperatorLoader.load(yaml: broken, file: "operator.yaml", folder: Shipped.folder("certificates"))
                 .diagnostics.map(\.description)
         }
+        // Where the typo is: the line of `| from_entries`, the column just after it.
+        let lines = original.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = try #require(lines.firstIndex { $0.contains("| from_entries }}") })
+        let column = try #require(lines[index].range(of: "| from_entries")).upperBound
+        let col = lines[index].distance(from: lines[index].startIndex, to: column) + 2
         #expect(problems.count == 1)
-        #expect(problems.first?.hasPrefix("operator.yaml:126:35: jq error in status: syntax error") == true, "\(problems)")
+        #expect(problems.first?.hasPrefix("operator.yaml:\(index + 1):\(col): jq error in status: syntax error") == true, "\(problems)")
     }
 
     private func deadlineProblems(_ yaml: String) async throws -> [String] {

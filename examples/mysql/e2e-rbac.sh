@@ -50,7 +50,7 @@ CLUSTER_PID=$!
 until_ok "[ -s '$WORK/admin.kubeconfig' ]" 30 || fail "the dev-cluster wrote no kubeconfig"
 export KUBECONFIG=$WORK/admin.kubeconfig
 grep -q 'server: "https://' "$KUBECONFIG" || fail "the dev-cluster does not serve https with RBAC on"
-kubectl auth whoami | grep -q 'Username *admin' || fail "kubectl is not the admin: $(kubectl auth whoami 2>&1)"
+until_ok "kubectl auth whoami 2>/dev/null | grep -q 'Username *admin'" 20 || fail "kubectl is not the admin: $(kubectl auth whoami 2>&1)"
 
 step "yopf manifests handlers/mysql --image … | kubectl apply -f -"
 "$YOPF" manifests handlers/mysql --image registry.example/yopf-mysql:1 >"$WORK/manifests.yaml"
