@@ -36,8 +36,9 @@ let package = Package(
         .target(name: "YAMLLoader", dependencies: ["CYAML", "JSONValue"], path: "Sources/YAMLLoader"),
         // jq programs compiled once and pooled; jv never leaves this module.
         .target(name: "JQ", dependencies: ["CJQ", "CPSL", "JSONValue"], path: "Sources/JQ"),
-        // The operator file format: typed model, validation, `yopf check`.
-        .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ"], path: "Sources/Spec"),
+        // The operator file format: typed model, validation, `yopf check`; cron schedules and
+        // time zones (Platform: zone files and calendar arithmetic).
+        .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ", "Platform"], path: "Sources/Spec"),
         // What every Kubernetes API implementation shares: requests, errors, watch events.
         .target(name: "Kube", dependencies: ["JSONValue"], path: "Sources/Kube"),
         // The Kubernetes API over HTTP: libcurl, the one HTTP client of the project.
@@ -79,14 +80,19 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Sources/DevCluster"),
+        // `yopf test`: operators on the in-process cluster and a virtual clock, from scenario files.
+        .target(name: "Scenarios", dependencies: [
+            "JSONValue", "Kube", "KubeMemory", "Lifecycle", "Reactor", "Spec", "Steps", "Platform", "YAMLLoader", "JQ",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Scenarios"),
         // The commands.
         .target(name: "CLI", dependencies: [
             "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "Lifecycle",
-            "Ops", "Platform", "Manifests", "HandlerPreview",
+            "Ops", "Platform", "Manifests", "Scenarios", "HandlerPreview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
-        .executableTarget(name: "yopf", dependencies: ["CLI"], path: "Sources/yopf"),
+        .executableTarget(name: "yopf", dependencies: ["CLI", "Platform"], path: "Sources/yopf"),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         // What several test targets share: finding the built yopf binary, running it.
@@ -96,21 +102,22 @@ let package = Package(
             "DevCluster", "KubeHTTP",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/LifecycleTests"),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Spec", "KubeMemory", "Kube", "JSONValue"], path: "Tests/ScenariosTests"),
         .testTarget(name: "HandlerPreviewTests", dependencies: [
             "HandlerPreview", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "JSONValue", "YAMLLoader", "TestSupport",
         ], path: "Tests/HandlerPreviewTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
-        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue"], path: "Tests/ReactorTests"),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue", "KubeHTTP", "KubeMemory", "DevCluster"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
-            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", .product(name: "Logging", package: "swift-log"),
+            "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ExamplesTests"),
         .testTarget(name: "OpsTests", dependencies: [
-            "Ops", "Kube", "KubeMemory", "KubeHTTP", "JSONValue", "Platform", "Lifecycle", "Spec", .product(name: "Logging", package: "swift-log"),
+            "Ops", "Kube", "KubeMemory", "KubeHTTP", "JSONValue", "Platform", "Lifecycle", "Spec", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/OpsTests", exclude: ["leader-election.sh"]),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], path: "Tests/JSONValueTests"),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "JSONValue"], path: "Tests/YAMLLoaderTests"),
         .testTarget(name: "JQTests", dependencies: ["JQ", "JSONValue"], path: "Tests/JQTests"),
-        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "JSONValue", "Platform"], path: "Tests/SpecTests", exclude: ["Fixtures"]),
         .testTarget(name: "KubeMemoryTests", dependencies: ["KubeMemory", "Kube", "JSONValue"], path: "Tests/KubeMemoryTests"),
         .testTarget(name: "KubeHTTPTests", dependencies: ["KubeHTTP", "Kube", "JSONValue", "Platform"], path: "Tests/KubeHTTPTests"),
         .testTarget(name: "DevClusterTests", dependencies: ["DevCluster", "KubeMemory", "Kube", "KubeHTTP", "JSONValue", "TestSupport"], path: "Tests/DevClusterTests",

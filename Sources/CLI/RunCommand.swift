@@ -112,13 +112,19 @@ struct RunCommand: AsyncParsableCommand {
             guard OpsServer.address(value) != nil else { throw ValidationError("\(flag) must be HOST:PORT or :PORT, got \(value)") }
         }
         for (flag, value) in [("--leader-elect-lease-duration", leaseDuration), ("--leader-elect-renew-deadline", renewDeadline), ("--leader-elect-retry-period", retryPeriod)] {
-            guard Durations.parse(value) != nil else { throw ValidationError("\(flag) must be a duration like 15s or 1m, got \(value)") }
+            guard let duration = Durations.parse(value) else { throw ValidationError("\(flag) must be a duration like 15s or 1m, got \(value)") }
+            // A zero period would spin; a huge one overflows the sleeps and the Lease's seconds.
+            guard duration >= .milliseconds(100), duration <= Durations.maximum else {
+                throw ValidationError("\(flag) must be from 100ms to \(Durations.format(Durations.maximum)), got \(value)")
+            }
         }
         if leaderElect, let d = Durations.parse(leaseDuration), let r = Durations.parse(renewDeadline), r >= d {
             throw ValidationError("--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration")
         }
         guard devExec == "scripted" || devExec == "local" else { throw ValidationError("--dev-exec must be scripted or local, got \(devExec)") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if concurrency < 1 || concurrency > Limits.maximumConcurrency {
+            throw ValidationError("--concurrency must be from 1 to \(Limits.maximumConcurrency), got \(concurrency)")
+        }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
     }
 

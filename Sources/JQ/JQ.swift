@@ -13,7 +13,7 @@ import Glibc
 /// - `halt` ends the outputs; `halt_error` is an evaluation error with its message.
 /// - More than 10,000 outputs is an error (`repeat`, `range(1e9)`); a loop that never
 ///   outputs (`until(false; .)`) cannot be interrupted: libjq 1.6 has no way to stop it.
-/// - Results nested deeper than 512 levels are an error.
+/// - Results nested deeper than `JSON.maximumDepth` (10,100) levels are an error.
 /// - `import`/`include` are not available (an expression is not a whole program).
 public enum JQ {
     /// The variables every yopf expression may use (a missing value is null):

@@ -52,6 +52,8 @@ public struct JQProgram: Sendable {
     /// source maps back. A syntax error stops libjq before it looks for undefined names, so
     /// the program is compiled again without the expressions already known to fail until it
     /// compiles. When an error cannot be placed, each expression is compiled alone.
+    /// Each round blanks at least one more expression, so there are at most
+    /// `expressions.count` rounds.
     private static func attribute(_ messages: [String], source: ProgramSource, expressions: [String], variables: [String])
         -> [JQExpressionError]
     {
@@ -62,12 +64,18 @@ public struct JQProgram: Sendable {
         while true {
             let located = messages.compactMap(source.locate)
             guard !located.isEmpty, located.allSatisfy({ $0.expression != nil }) else { break }
+            var progress = false
             for item in located {
                 if let index = item.expression, found[index] == nil {
                     found[index] = item.error
                     remaining[index] = "null"
+                    progress = true
                 }
             }
+            // An error placed on an expression already blanked cannot be right: stop
+            // guessing (each loop must blank one more expression, so it ends) and let
+            // each expression be compiled alone.
+            guard progress else { break }
             source = ProgramSource(expressions: remaining, variables: variables)
             do {
                 _ = try JQWorker(source: source.text)

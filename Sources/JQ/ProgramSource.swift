@@ -34,16 +34,23 @@ struct ProgramSource: Sendable {
         var out = Prelude.definitions
         out.append(". as [$__yopf_i, $__yopf_input, $__yopf_vars] |")
         for (k, name) in variables.enumerated() { out.append("$__yopf_vars[\(k)] as $\(name) |") }
+        // Every piece above is one line; an expression may hold many. Spans count text
+        // lines, not pieces: counting pieces put every expression after a multi-line one
+        // on the wrong lines, so errors were blamed on the wrong expression (and the
+        // attribution loop, blanking the same wrong one again and again, never ended).
+        var lineCount = out.count
         var spans: [Span] = []
         for (i, expression) in expressions.enumerated() {
             out.append("def __yopf_e\(i): (")
+            lineCount += 1
             var starts = [0]
             for (offset, byte) in expression.utf8.enumerated() where byte == UInt8(ascii: "\n") {
                 starts.append(offset + 1)
             }
-            spans.append(Span(firstLine: out.count, lineStarts: starts, byteCount: expression.utf8.count))
+            spans.append(Span(firstLine: lineCount, lineStarts: starts, byteCount: expression.utf8.count))
             out.append(expression)
             out.append(");")
+            lineCount += starts.count + 1
         }
         out.append("$__yopf_input | " + (expressions.isEmpty ? "empty" : Self.dispatch(0, expressions.count)))
         self.text = out.joined(separator: "\n") + "\n"

@@ -11,8 +11,13 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension JSON {
-    /// Nesting deeper than this is refused, so that hostile input cannot exhaust the stack.
-    public static let maximumDepth = 512
+    /// Nesting deeper than this is refused. kube-apiserver's JSON decoder allows 10,000
+    /// levels in an object; a list or a watch event adds a few around it. The parser does
+    /// not recurse (it keeps its own stack), and neither do serialization, equality, the
+    /// jq conversions or merge patches, so depth costs heap, not thread stack; only the
+    /// release of a value recurses (in the Swift runtime), which `ThreadStacks` in
+    /// Platform makes room for.
+    public static let maximumDepth = 10_100
 
     /// Parses one JSON text (RFC 8259). Whitespace around it is allowed, anything else is not.
     public static func parse(_ text: String) throws -> JSON {
@@ -26,9 +31,21 @@ extension JSON {
     }
 
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSON {
+        try parse(buffer, truncatingBeyond: nil)
+    }
+
+    /// Parses, with every array or object nested deeper than `depth` replaced by null
+    /// (its text is still checked for balance), and no depth error: for reading the
+    /// `metadata` of an object that cannot be taken whole, to name it.
+    public static func parse(_ bytes: [UInt8], truncatingBeyond depth: Int) throws -> JSON {
+        try bytes.withUnsafeBufferPointer { buffer throws in try parse(buffer, truncatingBeyond: depth) }
+    }
+
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, truncatingBeyond depth: Int?) throws -> JSON {
         var parser = JSONParser(buffer)
+        parser.truncateBeyond = depth
         parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
+        let value = try parser.parseValue()
         parser.skipWhitespace()
         if parser.position < buffer.count {
             throw parser.error("unexpected data after the JSON value")
@@ -40,6 +57,8 @@ extension JSON {
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
+    /// When set, containers deeper than this become null instead of failing.
+    var truncateBeyond: Int?
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -62,19 +81,128 @@ struct JSONParser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws -> JSON {
-        guard depth < JSON.maximumDepth else { throw error("nesting deeper than \(JSON.maximumDepth) levels") }
-        guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
-        switch bytes[position] {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth)
-        case UInt8(ascii: "["): return try parseArray(depth: depth)
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw error("unexpected character '\(printable(bytes[position]))', expected a value")
+    /// An array or object being read: what it holds so far (and an object's next key).
+    private enum Open {
+        case array([JSON])
+        case object(JSONObject, key: String)
+    }
+
+    /// One value, without recursion: containers being read wait on `stack`.
+    mutating func parseValue() throws -> JSON {
+        var stack: [Open] = []
+        while true {
+            // Read the start of a value: a scalar, an empty container, or a new open one.
+            guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
+            var value: JSON
+            switch bytes[position] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let isObject = bytes[position] == UInt8(ascii: "{")
+                if let limit = truncateBeyond, stack.count >= limit {
+                    try skipContainer()
+                    value = .null
+                    break
+                }
+                guard stack.count < JSON.maximumDepth else {
+                    throw error("nesting deeper than \(JSON.maximumDepth) levels")
+                }
+                position += 1
+                skipWhitespace()
+                let closer = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                if position < bytes.count, bytes[position] == closer {
+                    position += 1
+                    value = isObject ? .object([:]) : .array([])
+                    break
+                }
+                if isObject {
+                    stack.append(.object(JSONObject(), key: try parseKey()))
+                } else {
+                    stack.append(.array([]))
+                }
+                skipWhitespace()
+                continue
+            case UInt8(ascii: "\""): value = .string(try parseString())
+            case UInt8(ascii: "t"): try expectWord("true"); value = .bool(true)
+            case UInt8(ascii: "f"): try expectWord("false"); value = .bool(false)
+            case UInt8(ascii: "n"): try expectWord("null"); value = .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = try parseNumber()
+            default: throw error("unexpected character '\(printable(bytes[position]))', expected a value")
+            }
+            // A value is complete: put it in its container, closing containers that end.
+            while true {
+                guard let open = stack.popLast() else { return value }
+                skipWhitespace()
+                switch open {
+                case .array(var elements):
+                    elements.append(value)
+                    guard position < bytes.count else { throw error("unexpected end of input in array") }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        stack.append(.array(elements))
+                    } else if bytes[position] == UInt8(ascii: "]") {
+                        position += 1
+                        value = .array(elements)
+                        continue
+                    } else {
+                        throw error("expected ',' or ']' in array")
+                    }
+                case .object(var members, let key):
+                    members[key] = value
+                    guard position < bytes.count else { throw error("unexpected end of input in object") }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        skipWhitespace()
+                        stack.append(.object(members, key: try parseKey()))
+                    } else if bytes[position] == UInt8(ascii: "}") {
+                        position += 1
+                        value = .object(members)
+                        continue
+                    } else {
+                        throw error("expected ',' or '}' in object")
+                    }
+                }
+                break
+            }
+            skipWhitespace()
         }
+    }
+
+    /// `"key" :` (whitespace allowed around the colon).
+    private mutating func parseKey() throws -> String {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw error("expected a string key in object")
+        }
+        let key = try parseString()
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+            throw error("expected ':' after object key")
+        }
+        position += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// Skips one array or object, checking only that its brackets pair up outside strings.
+    private mutating func skipContainer() throws {
+        let start = position
+        var open: [UInt8] = []  // the closer each open bracket expects
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "\""):
+                _ = try parseString()
+                continue
+            case UInt8(ascii: "{"): open.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["): open.append(UInt8(ascii: "]"))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard open.popLast() == bytes[position] else { throw error("mismatched '\(printable(bytes[position]))'") }
+                if open.isEmpty {
+                    position += 1
+                    return
+                }
+            default: break
+            }
+            position += 1
+        }
+        throw error("unexpected end of input in a nested value", at: start)
     }
 
     private func printable(_ byte: UInt8) -> String {
@@ -89,55 +217,6 @@ struct JSONParser {
             throw error("invalid literal, expected '\(word)'")
         }
         position += count
-    }
-
-    mutating func parseObject(depth: Int) throws -> JSON {
-        position += 1
-        var object = JSONObject()
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return .object(object)
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw error("expected a string key in object")
-            }
-            let key = try parseString()
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw error("expected ':' after object key")
-            }
-            position += 1
-            skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
-            object[key] = value
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input in object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(object) }
-            throw error("expected ',' or '}' in object")
-        }
-    }
-
-    mutating func parseArray(depth: Int) throws -> JSON {
-        position += 1
-        var array: [JSON] = []
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return .array(array)
-        }
-        while true {
-            skipWhitespace()
-            array.append(try parseValue(depth: depth + 1))
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input in array") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(array) }
-            throw error("expected ',' or ']' in array")
-        }
     }
 
     mutating func parseString() throws -> String {

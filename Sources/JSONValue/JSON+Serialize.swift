@@ -16,37 +16,73 @@ extension JSON {
         return out
     }
 
+    /// Writes without recursion (a value may be nested thousands of levels deep): the
+    /// arrays and objects being written wait on a stack of their own.
     public func write(into out: inout [UInt8], pretty: Bool = false, sortedKeys: Bool = false, indent: Int = 0) {
-        switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
-        case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
-        case .string(let s): JSON.writeString(s, into: &out)
-        case .array(let a):
-            if a.isEmpty { out.append(contentsOf: "[]".utf8); return }
-            out.append(UInt8(ascii: "["))
-            for (i, v) in a.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSON.newline(&out, indent + 1) }
-                v.write(into: &out, pretty: pretty, sortedKeys: sortedKeys, indent: indent + 1)
+        enum Open {
+            case array([JSON], next: Int, indent: Int)
+            case object(JSONObject, keys: [String], next: Int, indent: Int)
+        }
+        var stack: [Open] = []
+        var value = self
+        var level = indent
+        while true {
+            // Write `value`'s scalar, or open its container and its first member.
+            switch value {
+            case .null: out.append(contentsOf: "null".utf8)
+            case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+            case .int(let i): out.append(contentsOf: String(i).utf8)
+            case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
+            case .string(let s): JSON.writeString(s, into: &out)
+            case .array(let a):
+                if a.isEmpty {
+                    out.append(contentsOf: "[]".utf8)
+                } else {
+                    out.append(UInt8(ascii: "["))
+                    stack.append(.array(a, next: 0, indent: level))
+                }
+            case .object(let o):
+                if o.isEmpty {
+                    out.append(contentsOf: "{}".utf8)
+                } else {
+                    out.append(UInt8(ascii: "{"))
+                    stack.append(.object(o, keys: sortedKeys ? o.keys.sorted() : Array(o.keys), next: 0, indent: level))
+                }
             }
-            if pretty { JSON.newline(&out, indent) }
-            out.append(UInt8(ascii: "]"))
-        case .object(let o):
-            if o.isEmpty { out.append(contentsOf: "{}".utf8); return }
-            out.append(UInt8(ascii: "{"))
-            let keys = sortedKeys ? o.keys.sorted() : Array(o.keys)
-            for (i, k) in keys.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSON.newline(&out, indent + 1) }
-                JSON.writeString(k, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
-                o[k]!.write(into: &out, pretty: pretty, sortedKeys: sortedKeys, indent: indent + 1)
+            // Find the next member to write, closing the containers that are done.
+            var found = false
+            while !found, let open = stack.popLast() {
+                switch open {
+                case .array(let a, let next, let at):
+                    if next == a.count {
+                        if pretty { JSON.newline(&out, at) }
+                        out.append(UInt8(ascii: "]"))
+                        continue
+                    }
+                    if next > 0 { out.append(UInt8(ascii: ",")) }
+                    if pretty { JSON.newline(&out, at + 1) }
+                    stack.append(.array(a, next: next + 1, indent: at))
+                    value = a[next]
+                    level = at + 1
+                    found = true
+                case .object(let o, let keys, let next, let at):
+                    if next == keys.count {
+                        if pretty { JSON.newline(&out, at) }
+                        out.append(UInt8(ascii: "}"))
+                        continue
+                    }
+                    if next > 0 { out.append(UInt8(ascii: ",")) }
+                    if pretty { JSON.newline(&out, at + 1) }
+                    JSON.writeString(keys[next], into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    if pretty { out.append(UInt8(ascii: " ")) }
+                    stack.append(.object(o, keys: keys, next: next + 1, indent: at))
+                    value = o[keys[next]]!
+                    level = at + 1
+                    found = true
+                }
             }
-            if pretty { JSON.newline(&out, indent) }
-            out.append(UInt8(ascii: "}"))
+            if !found { return }
         }
     }
 

@@ -22,44 +22,63 @@ public typealias JSONObject = OrderedDictionary<String, JSON>
 // MARK: - Equality and hashing (order-insensitive objects, numeric ints == doubles)
 
 extension JSON: Equatable {
+    /// Without recursion (values may be nested thousands of levels deep): pairs still to
+    /// compare wait on a stack.
     public static func == (lhs: JSON, rhs: JSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.int(a), .int(b)): return a == b
-        case let (.double(a), .double(b)): return a == b
-        case let (.int(a), .double(b)), let (.double(b), .int(a)): return Double(a) == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)):
-            guard a.count == b.count else { return false }
-            for (key, value) in a {
-                guard let other = b[key], other == value else { return false }
+        var pending: [(JSON, JSON)] = [(lhs, rhs)]
+        while let (a, b) = pending.popLast() {
+            switch (a, b) {
+            case (.null, .null): continue
+            case let (.bool(x), .bool(y)): if x != y { return false }
+            case let (.int(x), .int(y)): if x != y { return false }
+            case let (.double(x), .double(y)): if x != y { return false }
+            case let (.int(x), .double(y)), let (.double(y), .int(x)): if Double(x) != y { return false }
+            case let (.string(x), .string(y)): if x != y { return false }
+            case let (.array(x), .array(y)):
+                guard x.count == y.count else { return false }
+                for i in x.indices { pending.append((x[i], y[i])) }
+            case let (.object(x), .object(y)):
+                guard x.count == y.count else { return false }
+                for (key, value) in x {
+                    guard let other = y[key] else { return false }
+                    pending.append((value, other))
+                }
+            default: return false
             }
-            return true
-        default: return false
         }
+        return true
     }
 }
 
 extension JSON: Hashable {
-    public func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) { hash(into: &hasher, depth: 0) }
+
+    /// Containers deeper than this hash by their kind and size only: equal values still
+    /// hash equally, and hashing stays shallow recursion whatever the nesting.
+    private static let hashedDepth = 32
+
+    private func hash(into hasher: inout Hasher, depth: Int) {
         switch self {
         case .null: hasher.combine(0)
         case .bool(let b): hasher.combine(1); hasher.combine(b)
         case .int(let i): hasher.combine(2); hasher.combine(Double(i))
         case .double(let d): hasher.combine(2); hasher.combine(d)
         case .string(let s): hasher.combine(3); hasher.combine(s)
-        case .array(let a): hasher.combine(4); hasher.combine(a)
+        case .array(let a):
+            hasher.combine(4)
+            hasher.combine(a.count)
+            guard depth < Self.hashedDepth else { return }
+            for element in a { element.hash(into: &hasher, depth: depth + 1) }
         case .object(let o):
             // Order-insensitive: combine a commutative sum of per-entry hashes.
             hasher.combine(5)
             hasher.combine(o.count)
+            guard depth < Self.hashedDepth else { return }
             var sum = 0
             for (k, v) in o {
                 var h = Hasher()
                 h.combine(k)
-                h.combine(v)
+                v.hash(into: &h, depth: depth + 1)
                 sum = sum &+ h.finalize()
             }
             hasher.combine(sum)
@@ -231,33 +250,92 @@ extension JSON {
 
 extension JSON {
     /// Applies a JSON merge patch (RFC 7386): objects merge recursively, `null` removes,
-    /// anything else replaces.
+    /// anything else replaces. Without recursion: the objects being merged wait on a stack.
     public func mergePatched(with patch: JSON) -> JSON {
-        guard case .object(let patchObject) = patch else { return patch }
-        var result: JSONObject
-        if case .object(let o) = self { result = o } else { result = [:] }
-        for (key, value) in patchObject {
-            if case .null = value {
-                result.removeValue(forKey: key)
-            } else {
-                result[key] = (result[key] ?? .null).mergePatched(with: value)
+        struct Open {
+            var result: JSONObject
+            var patch: JSONObject
+            var next: Int
+        }
+        func open(_ target: JSON?, _ patch: JSONObject) -> Open {
+            if case .object(let o)? = target { return Open(result: o, patch: patch, next: 0) }
+            return Open(result: [:], patch: patch, next: 0)
+        }
+        guard case .object(let top) = patch else { return patch }
+        var stack = [open(self, top)]
+        var finished: JSON = .null
+        while var frame = stack.popLast() {
+            var descended = false
+            while frame.next < frame.patch.count {
+                let (key, value) = (frame.patch.keys[frame.next], frame.patch.values[frame.next])
+                if case .null = value {
+                    frame.result.removeValue(forKey: key)
+                } else if case .object(let inner) = value {
+                    let child = open(frame.result[key], inner)
+                    stack.append(frame)
+                    stack.append(child)
+                    descended = true
+                    break
+                } else {
+                    frame.result[key] = value
+                }
+                frame.next += 1
+            }
+            if descended { continue }
+            finished = .object(frame.result)
+            // Hand the merged object to the parent that waits for it.
+            if var parent = stack.popLast() {
+                parent.result[parent.patch.keys[parent.next]] = finished
+                parent.next += 1
+                stack.append(parent)
             }
         }
-        return .object(result)
+        return finished
     }
 
-    /// The merge patch that turns `self` into `target` (RFC 7386 in reverse).
+    /// The merge patch that turns `self` into `target` (RFC 7386 in reverse). Without
+    /// recursion: the objects being compared wait on a stack; equal objects give an empty
+    /// sub-patch, which is left out.
     public func mergePatch(to target: JSON) -> JSON {
+        struct Open {
+            var from: JSONObject
+            var to: JSONObject
+            var patch: JSONObject
+            var next: Int
+        }
+        func open(_ from: JSONObject, _ to: JSONObject) -> Open {
+            var patch = JSONObject()
+            for key in from.keys where to[key] == nil { patch[key] = .null }
+            return Open(from: from, to: to, patch: patch, next: 0)
+        }
         guard case .object(let from) = self, case .object(let to) = target else { return target }
-        var patch = JSONObject()
-        for key in from.keys where to[key] == nil { patch[key] = .null }
-        for (key, value) in to {
-            if let old = from[key] {
-                if old != value { patch[key] = old.mergePatch(to: value) }
-            } else {
-                patch[key] = value
+        var stack = [open(from, to)]
+        var finished = JSONObject()
+        while var frame = stack.popLast() {
+            var descended = false
+            while frame.next < frame.to.count {
+                let (key, value) = (frame.to.keys[frame.next], frame.to.values[frame.next])
+                if let old = frame.from[key] {
+                    if case .object(let a) = old, case .object(let b) = value {
+                        stack.append(frame)
+                        stack.append(open(a, b))
+                        descended = true
+                        break
+                    }
+                    if old != value { frame.patch[key] = value }
+                } else {
+                    frame.patch[key] = value
+                }
+                frame.next += 1
+            }
+            if descended { continue }
+            finished = frame.patch
+            if var parent = stack.popLast() {
+                if !finished.isEmpty { parent.patch[parent.to.keys[parent.next]] = .object(finished) }
+                parent.next += 1
+                stack.append(parent)
             }
         }
-        return .object(patch)
+        return .object(finished)
     }
 }

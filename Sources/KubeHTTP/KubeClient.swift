@@ -259,7 +259,28 @@ public final class KubeClient: KubeAPI {
             ("limit", options.limit.map(String.init)), ("continue", options.continueToken),
             ("resourceVersion", options.resourceVersion),
         ])
-        return try await call("GET", Self.collectionPath(gvr, namespace: namespace) + q)
+        let path = Self.collectionPath(gvr, namespace: namespace) + q
+        let response = try await send("GET", path, body: nil, contentType: "application/json")
+        return try Self.decodeList(response.body, path: path)
+    }
+
+    /// A list answer, item by item when the whole cannot be decoded: items that fail are
+    /// left out and named under `UndecodableObject.listKey`, so that one object nobody can
+    /// decode does not hide the others (issue 18).
+    static func decodeList(_ body: [UInt8], path: String) throws -> JSON {
+        if body.isEmpty { return .null }
+        do {
+            return try JSON.parse(body)
+        } catch let whole {
+            guard let (page, failures) = try? JSON.parse(body, itemsOf: "items") else {
+                throw KubeError.internalError("the server answered GET \(path) with a body that is not JSON: \(whole)")
+            }
+            var result = page
+            result[UndecodableObject.listKey] = .array(failures.map {
+                UndecodableObject(top: $0.top, reason: "item \($0.index) cannot be decoded: \($0.error.message)").json
+            })
+            return result
+        }
     }
 
     static func writeQuery(_ options: WriteOptions, force: Bool = false) -> String {
@@ -338,8 +359,27 @@ public final class KubeClient: KubeAPI {
         }
     }
 
+    /// One watch event. An event whose object cannot be decoded becomes the ERROR event of
+    /// an `UndecodableObject` (its metadata read from the top of the text), or a DELETED
+    /// event with that metadata: the watch skips it and goes on (issue 18: the same event
+    /// failed the watch again after every restart).
     static func decodeEvent(_ line: [UInt8]) throws -> WatchEvent {
-        let json = try JSON.parse(line)
+        let json: JSON
+        do {
+            json = try JSON.parse(line)
+        } catch let error as JSONParseError {
+            guard let top = try? JSON.parse(line, truncatingBeyond: 3), let typeName = top["type"]?.string,
+                let type = WatchEvent.EventType(rawValue: typeName), type != .error, type != .bookmark,
+                let object = top["object"], object["metadata"]?["name"] != nil
+            else { throw KubeError.internalError("malformed watch event (\(error)): \(String(decoding: line.prefix(200), as: UTF8.self))") }
+            if type == .deleted {
+                var stub: JSON = ["metadata": object["metadata"] ?? [:]]
+                stub["apiVersion"] = object["apiVersion"]
+                stub["kind"] = object["kind"]
+                return WatchEvent(type: .deleted, object: stub)
+            }
+            return UndecodableObject(top: object, reason: "\(typeName) event cannot be decoded: \(error.message)").watchEvent
+        }
         guard let typeName = json["type"]?.string, let type = WatchEvent.EventType(rawValue: typeName),
             let object = json["object"]
         else {

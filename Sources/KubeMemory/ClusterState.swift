@@ -43,6 +43,9 @@ struct ClusterState: Sendable {
     var resourceVersion: Int
     var history: WatchHistory
     var watchers: [Int: Watcher] = [:]
+    /// Synchronous observers of every change (MemoryCluster+Observers).
+    var observers: [Int: @Sendable (ClusterChange) -> Void] = [:]
+    var nextObserverID = 0
     var nextWatcherID = 1
     var faults: [FaultRule] = []
     var requestCounts: [RequestKey: Int] = [:]
@@ -132,6 +135,11 @@ struct ClusterState: Sendable {
     /// Appends to the history and feeds every watcher of the type.
     private mutating func record(_ e: StoredEvent) {
         history.append(e)
+        if !observers.isEmpty {
+            let change = ClusterChange(type: e.type, group: e.groupResource.group, resource: e.groupResource.resource,
+                                       namespace: e.namespace, object: e.object, resourceVersion: e.resourceVersion)
+            for observer in observers.values { observer(change) }
+        }
         var ended: [Int] = []
         for (id, w) in watchers where w.groupResource == e.groupResource {
             guard let view = w.view(e) else { continue }

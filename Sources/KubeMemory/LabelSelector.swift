@@ -222,3 +222,11 @@ struct SelectorParser {
         return alnum(first) && alnum(last) && s.unicodeScalars.allSatisfy { alnum($0) || $0 == "-" || $0 == "_" || $0 == "." }
     }
 }
+
+/// Whether an object's labels satisfy a selector in kube's string syntax (nil or empty
+/// selects everything; a selector that does not parse selects nothing). For callers
+/// outside the store that route changes as a watch with that selector would.
+public func labelSelector(_ selector: String?, selects object: JSON) -> Bool {
+    guard let parsed = try? LabelSelector(parsing: selector) else { return false }
+    return parsed.matches(object: object)
+}

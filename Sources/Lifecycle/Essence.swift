@@ -50,23 +50,37 @@ public struct DiffEntry: Sendable, Equatable {
          "field": .string(path.joined(separator: ".")), "old": old, "new": new]
     }
 
-    /// The differences between two values, recursing into objects (arrays compare whole).
+    /// The differences between two values, going into objects (arrays compare whole), in
+    /// the order of `old`'s keys then `new`'s added ones. Without recursion, so that an
+    /// object nested thousands of levels deep cannot exhaust the stack: pairs still to
+    /// compare wait on a stack, and equal objects simply yield no entries.
     public static func diff(_ old: JSON?, _ new: JSON?, at path: [String] = []) -> [DiffEntry] {
-        switch (old, new) {
-        case (nil, nil): return []
-        case (nil, let n?): return n.isNull ? [] : [DiffEntry(op: .add, path: path, old: .null, new: n)]
-        case (let o?, nil): return o.isNull ? [] : [DiffEntry(op: .remove, path: path, old: o, new: .null)]
-        case (let o?, let n?):
-            if o == n { return [] }
-            if case .object(let oo) = o, case .object(let no) = n {
-                var out: [DiffEntry] = []
-                for (k, v) in oo { out += diff(v, no[k], at: path + [k]) }
-                for (k, v) in no where oo[k] == nil { out += diff(nil, v, at: path + [k]) }
-                return out
+        var out: [DiffEntry] = []
+        // Pushed in reverse, so that popping visits them in order.
+        var pending: [(old: JSON?, new: JSON?, path: [String])] = [(old, new, path)]
+        while let (old, new, path) = pending.popLast() {
+            switch (old, new) {
+            case (nil, nil): continue
+            case (nil, let n?): if !n.isNull { out.append(DiffEntry(op: .add, path: path, old: .null, new: n)) }
+            case (let o?, nil): if !o.isNull { out.append(DiffEntry(op: .remove, path: path, old: o, new: .null)) }
+            case (let o?, let n?):
+                if case .object(let oo) = o, case .object(let no) = n {
+                    var children: [(old: JSON?, new: JSON?, path: [String])] = []
+                    for (k, v) in oo { children.append((v, no[k], path + [k])) }
+                    for (k, v) in no where oo[k] == nil { children.append((nil, v, path + [k])) }
+                    pending.append(contentsOf: children.reversed())
+                    continue
+                }
+                if o == n { continue }
+                if o.isNull {
+                    out.append(DiffEntry(op: .add, path: path, old: .null, new: n))
+                } else if n.isNull {
+                    out.append(DiffEntry(op: .remove, path: path, old: o, new: .null))
+                } else {
+                    out.append(DiffEntry(op: .change, path: path, old: o, new: n))
+                }
             }
-            if o.isNull { return [DiffEntry(op: .add, path: path, old: .null, new: n)] }
-            if n.isNull { return [DiffEntry(op: .remove, path: path, old: o, new: .null)] }
-            return [DiffEntry(op: .change, path: path, old: o, new: n)]
         }
+        return out
     }
 }

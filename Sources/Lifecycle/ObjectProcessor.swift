@@ -122,8 +122,14 @@ public final class ObjectProcessor: Sendable {
             if case .timer(let id) = reason { return id }
             return nil
         })
+        var dueSchedules = Set(work.reasons.compactMap { reason -> String? in
+            if case .schedule(let id) = reason { return id }
+            return nil
+        })
         let timerHandlers = spec.spec.handlers.filter { $0.on == .timer }
-        if !timerHandlers.isEmpty && memory.startTimers(key) {
+        let hasSchedules = spec.spec.handlers.contains { $0.on == .schedule }
+        let firstSight = (!timerHandlers.isEmpty || hasSchedules) && memory.startTimers(key)
+        if firstSight {
             for h in timerHandlers {
                 guard let interval = h.interval else { continue }
                 plan.add(.timer(h.id), at: now + (h.initialDelay ?? interval))
@@ -151,6 +157,7 @@ public final class ObjectProcessor: Sendable {
                 let retry = clock.now + .seconds(5)
                 plan.add(.retry, at: retry)
                 for id in dueTimers { plan.add(.timer(id), at: retry) }
+                for id in dueSchedules { plan.add(.schedule(id), at: retry) }
                 return plan
             }
         }
@@ -158,19 +165,27 @@ public final class ObjectProcessor: Sendable {
         defer { gate.endPass(key, requested: pass.requestedSlots) }
         do {
             if let retry = try await lifecycle(&pass) { plan.add(.retry, at: retry) }
+            if firstSight && hasSchedules { try await planSchedules(&pass, into: &plan) }
             for id in dueTimers.sorted() {
                 if isStopping { break }
                 let next = try await runTimer(id, &pass)
                 dueTimers.remove(id)
                 if let next { plan.add(.timer(id), at: next) }
             }
+            for id in dueSchedules.sorted() {
+                if isStopping { break }
+                let next = try await runSchedule(id, &pass)
+                dueSchedules.remove(id)
+                if let next { plan.add(.schedule(id), at: next) }
+            }
         } catch {
             if isStopping { return plan }
             log.error("handling failed; trying again in 10s", metadata: ["error": .string("\(error)")])
             let retry = clock.now + .seconds(10)
             plan.add(.retry, at: retry)
-            // Timers due in a pass that failed run in its retry, not an interval later.
+            // Timers and schedules due in a pass that failed run in its retry.
             for id in dueTimers { plan.add(.timer(id), at: retry) }
+            for id in dueSchedules { plan.add(.schedule(id), at: retry) }
         }
         if let period = spec.spec.resync, pass.object["metadata"]?["deletionTimestamp"]?.isNull ?? true {
             plan.add(.resync, at: clock.now + Self.jittered(period))

@@ -43,10 +43,11 @@ public final class OperatorRunner: Sendable {
     private let active = Mutex<Active?>(nil)
 
     /// What a running operator is made of; set while `run` runs.
-    private struct Active: Sendable {
+    struct Active: Sendable {
         let scheduler: Scheduler<ObjectKey>
         let processor: ObjectProcessor
         let children: OwnedChildren?
+        let events: EventRecorder
     }
 
     public init(loaded: LoadedOperator, api: any KubeAPI, namespaces: [String]?, concurrency: Int, logger: Logger,
@@ -172,7 +173,7 @@ public final class OperatorRunner: Sendable {
         active.withLock { $0 }?.scheduler.cancelRunning()
     }
 
-    private func makeActive(info: ResourceInfo) -> Active {
+    func makeActive(info: ResourceInfo) -> Active {
         // jq evaluations take microseconds and use the CPU only: more compiled workers
         // than cores would cost memory (each holds a compiled program) and gain nothing.
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
@@ -189,7 +190,9 @@ public final class OperatorRunner: Sendable {
             wake: { key in schedulerHolder.value?.submit(key, .slot) },
             childWrites: { refs in children?.recordOwnWrites(refs) },
             confirmChildChange: { key in children?.takeChanges(key) ?? false })
-        let scheduler = Scheduler<ObjectKey>(concurrency: concurrency, clock: clock) { [events] key, work in
+        let scheduler = Scheduler<ObjectKey>(concurrency: concurrency, clock: clock) { key, work in
+            // Stopped (a shutdown, or `yopf test` killing the operator): no new pass.
+            if processor.isStopping { return }
             let plan = await processor.process(key: key, work: work)
             if Task.isCancelled { return }
             guard let scheduler = schedulerHolder.value else { return }
@@ -200,10 +203,9 @@ public final class OperatorRunner: Sendable {
                 return
             }
             for (reason, at) in plan.due { scheduler.submit(key, reason, at: at) }
-            _ = events
         }
         schedulerHolder.set(scheduler)
-        return Active(scheduler: scheduler, processor: processor, children: children)
+        return Active(scheduler: scheduler, processor: processor, children: children, events: events)
     }
 
     // MARK: - Watching
@@ -217,7 +219,23 @@ public final class OperatorRunner: Sendable {
         } else {
             selector = loaded.spec.watch.selector.flatMap { $0.isEmpty ? nil : $0.queryString }
         }
-        let watcher = Watcher(api: api, gvr: watched.gvr, namespace: namespace, labelSelector: selector)
+        // An object the runtime cannot take (nested deeper than any decoder should follow)
+        // is skipped with a Warning Event naming it; every other object is still served.
+        var settings = WatchSettings()
+        let events = active.events
+        let logger = self.logger
+        settings.onUndecodable = { skipped in
+            logger.warning("an object cannot be decoded; it is skipped", metadata: [
+                "object": .string(skipped.description), "resource": .string(watched.gvr.description), "reason": .string(skipped.reason),
+            ])
+            guard let name = skipped.name else { return }
+            var meta: JSON = ["name": .string(name)]
+            if let ns = skipped.namespace { meta["namespace"] = .string(ns) }
+            events.record(.init(object: ["apiVersion": .string(watched.gvr.apiVersion), "kind": .string(watched.kind), "metadata": meta],
+                                type: "Warning", reason: "ObjectSkipped",
+                                message: "yopf cannot take this object and skips it: \(skipped.reason)"))
+        }
+        let watcher = Watcher(api: api, gvr: watched.gvr, namespace: namespace, labelSelector: selector, settings: settings)
         let scopeName = "\(watched.gvr.resource)@\(namespace ?? "*")"
         var known = Set<ObjectKey>()
         for await event in watcher.events() {
@@ -238,7 +256,7 @@ public final class OperatorRunner: Sendable {
     }
 
     /// An event of the watched resource.
-    private func deliver(_ event: WatcherEvent, known: inout Set<ObjectKey>, active: Active) {
+    func deliver(_ event: WatcherEvent, known: inout Set<ObjectKey>, active: Active) {
         switch event {
         case .upsert(let object):
             guard let key = ObjectKey(object) else { return }
@@ -263,7 +281,7 @@ public final class OperatorRunner: Sendable {
     }
 
     /// An event of an owned kind: its owner reconciles (debounced), unless it was ours.
-    private func deliverOwned(_ event: WatcherEvent, watched: ResourceInfo, watchNumber: Int, ownedIndex: Int, active: Active) {
+    func deliverOwned(_ event: WatcherEvent, watched: ResourceInfo, watchNumber: Int, ownedIndex: Int, active: Active) {
         guard let children = active.children else { return }
         var owners: [ObjectKey] = []
         switch event {

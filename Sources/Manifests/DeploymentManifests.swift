@@ -19,6 +19,11 @@ public struct DeploymentManifests: Sendable {
         }
     }
 
+    /// Where the image holds yopf (the Dockerfile's ENTRYPOINT) and the operator folder
+    /// (what an operator image copies its handlers to).
+    public static let binaryPath = "/usr/local/bin/yopf"
+    public static let operatorPath = "/operator"
+
     public private(set) var documents: [JSON] = []
     public private(set) var gaps: [RBACGap] = []
 
@@ -68,7 +73,12 @@ public struct DeploymentManifests: Sendable {
                 "subjects": [["kind": "ServiceAccount", "name": .string(name), "namespace": .string(options.namespace)]],
             ])
         }
-        var args: [JSON] = ["run", "/operator", "--health-addr=:8081", "--metrics-addr=:8080", "--log-format=json"]
+        // The whole command line, so it does not depend on the image's ENTRYPOINT/CMD:
+        // `command` replaces ENTRYPOINT, `args` replaces CMD. The path is where the
+        // Dockerfile puts the binary (its ENTRYPOINT); scripts/check-image-root runs this
+        // command line in the image's root, and DeploymentCommandTests compares the two.
+        let command: [JSON] = [.string(Self.binaryPath)]
+        var args: [JSON] = ["run", .string(Self.operatorPath), "--health-addr=:8081", "--metrics-addr=:8080", "--log-format=json"]
         if options.leaderElection { args += ["--leader-elect", .string("--leader-elect-namespace=\(options.namespace)")] }
         let probe: (String) -> JSON = { path in
             ["httpGet": ["path": .string(path), "port": "health"], "periodSeconds": 10, "timeoutSeconds": 2, "failureThreshold": 3]
@@ -88,7 +98,8 @@ public struct DeploymentManifests: Sendable {
                         "securityContext": ["runAsNonRoot": true, "runAsUser": 65532, "runAsGroup": 65532, "seccompProfile": ["type": "RuntimeDefault"]],
                         "terminationGracePeriodSeconds": 30,
                         "containers": [[
-                            "name": "operator", "image": .string(options.image), "args": .array(args),
+                            "name": "operator", "image": .string(options.image),
+                            "command": .array(command), "args": .array(args),
                             "ports": [
                                 ["name": "metrics", "containerPort": 8080, "protocol": "TCP"],
                                 ["name": "health", "containerPort": 8081, "protocol": "TCP"],

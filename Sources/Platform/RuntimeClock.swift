@@ -14,10 +14,18 @@ public protocol RuntimeClock: Sendable {
     var wallMicroseconds: Int { get }
     /// Suspends until `deadline` (throws CancellationError when the task is cancelled).
     func sleep(until deadline: ContinuousClock.Instant) async throws
+    /// The pause of a loop that polls for a state of the world (a Job to finish, a
+    /// Deployment to be ready): real time sleeps it; a virtual clock wakes it early when
+    /// the world changed (`VirtualClock.nudge`), without time passing.
+    func poll(until deadline: ContinuousClock.Instant) async throws
+    /// The sleep of a watchdog beside running work (a step's time limit): like `sleep`,
+    /// but a virtual clock does not count it as a task with nothing to do.
+    func watchdog(until deadline: ContinuousClock.Instant) async throws
 }
 
 extension RuntimeClock {
     public func sleep(for duration: Duration) async throws { try await sleep(until: now + duration) }
+    public func poll(for duration: Duration) async throws { try await poll(until: now + duration) }
     public var wallSeconds: Int { wallMicroseconds / 1_000_000 }
     /// `2026-11-24T01:02:03Z`
     public var timestamp: String { Timestamp.format(seconds: wallSeconds) }
@@ -55,15 +63,25 @@ public struct SystemClock: RuntimeClock {
     public func sleep(until deadline: ContinuousClock.Instant) async throws {
         try await Task.sleep(until: deadline, clock: .continuous)
     }
+    public func poll(until deadline: ContinuousClock.Instant) async throws {
+        try await Task.sleep(until: deadline, clock: .continuous)
+    }
+    public func watchdog(until deadline: ContinuousClock.Instant) async throws {
+        try await Task.sleep(until: deadline, clock: .continuous)
+    }
 }
 
 /// Time that passes only through `advance(by:)`. Sleepers wake in deadline order when
-/// the clock reaches their deadline; `parked` says how many are waiting, which is how a
-/// scenario runner knows that the runtime has nothing left to do at this moment.
+/// the clock reaches their deadline; pollers also wake on `nudge()` (the world changed:
+/// look again). `parked` says how many are waiting, which is how a scenario runner knows
+/// that the runtime has nothing left to do at this moment.
 public final class VirtualClock: RuntimeClock {
+    enum Kind { case sleep, poll, watchdog }
+
     private struct Sleeper {
         var id: Int
         var deadline: ContinuousClock.Instant
+        var kind: Kind
         var continuation: CheckedContinuation<Void, any Error>
     }
     private struct State {
@@ -88,20 +106,46 @@ public final class VirtualClock: RuntimeClock {
     public var wallMicroseconds: Int { wallOrigin + state.withLock { $0.elapsed }.microseconds }
     public var elapsed: Duration { state.withLock { $0.elapsed } }
 
-    /// Tasks sleeping on this clock now.
-    public var parked: Int { state.withLock { $0.sleepers.count } }
+    /// Tasks asleep on this clock with nothing else to do (watchdogs beside running work
+    /// are not counted).
+    public var parked: Int { state.withLock { $0.sleepers.filter { $0.kind != .watchdog }.count } }
 
-    /// The earliest deadline of a sleeper, if any.
-    public var nextDeadline: ContinuousClock.Instant? { state.withLock { $0.sleepers.map(\.deadline).min() } }
+    /// The earliest deadline of a sleeper, if any; with `includingPolls: false`, of the
+    /// sleepers that are not polls.
+    public func nextDeadline(includingPolls: Bool = true) -> ContinuousClock.Instant? {
+        state.withLock { $0.sleepers.filter { includingPolls || $0.kind != .poll }.map(\.deadline).min() }
+    }
 
     public func sleep(until deadline: ContinuousClock.Instant) async throws {
+        try await park(until: deadline, kind: .sleep)
+    }
+
+    public func poll(until deadline: ContinuousClock.Instant) async throws {
+        try await park(until: deadline, kind: .poll)
+    }
+
+    public func watchdog(until deadline: ContinuousClock.Instant) async throws {
+        try await park(until: deadline, kind: .watchdog)
+    }
+
+    /// Wakes every poller (they look at the world again); time does not move.
+    public func nudge() {
+        let woken: [CheckedContinuation<Void, any Error>] = state.withLock { s in
+            let polls = s.sleepers.filter { $0.kind == .poll }
+            s.sleepers.removeAll { $0.kind == .poll }
+            return polls.map(\.continuation)
+        }
+        for c in woken { c.resume() }
+    }
+
+    private func park(until deadline: ContinuousClock.Instant, kind: Kind) async throws {
         let id = state.withLock { s -> Int in s.nextID += 1; return s.nextID }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
                 let outcome: Result<Void, any Error>? = state.withLock { s in
                     if s.cancelled.remove(id) != nil { return .failure(CancellationError()) }
                     if origin + s.elapsed >= deadline { return .success(()) }
-                    s.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: c))
+                    s.sleepers.append(Sleeper(id: id, deadline: deadline, kind: kind, continuation: c))
                     return nil
                 }
                 if let outcome { c.resume(with: outcome) }

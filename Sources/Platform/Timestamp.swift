@@ -1,6 +1,7 @@
 import Glibc
 
-/// RFC 3339 timestamps in UTC, as Kubernetes writes them (`2026-11-24T01:02:03Z`).
+/// RFC 3339 timestamps in UTC, as Kubernetes writes them (`2026-11-24T01:02:03Z`), and the
+/// proleptic Gregorian calendar arithmetic under them (days ↔ dates, weekdays, month lengths).
 public enum Timestamp {
     public static func nowSeconds() -> Int {
         var ts = timespec()
@@ -64,8 +65,10 @@ public enum Timestamp {
         return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
     }
 
-    // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm);
+    /// month 1-12. Days out of the month's range roll over (day 0 is the last of the month
+    /// before), which date arithmetic relies on.
+    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -73,6 +76,39 @@ public enum Timestamp {
         let doy = (153 * mp + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146097 + doe - 719468
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (the inverse of
+    /// `daysFromCivil`); negative days are before 1970.
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Day of the week of a day counted from 1970-01-01: 0 = Sunday … 6 = Saturday.
+    public static func weekday(ofDay days: Int) -> Int {
+        let w = (days + 4) % 7  // 1970-01-01 was a Thursday
+        return w < 0 ? w + 7 : w
+    }
+
+    /// 28-31; February of leap years (every 4th, not centuries unless every 400th) has 29.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public static func isLeapYear(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
     static func pad(_ v: Int, _ width: Int) -> String {

@@ -49,6 +49,10 @@ public struct WatchSettings: Sendable {
     /// Reconnect backoff after failures.
     public var initialBackoffMilliseconds = 500
     public var maxBackoffMilliseconds = 30_000
+    /// Told of each object the client received but could not decode; the watch skips it
+    /// and serves the others (for a Warning Event; the watch also reports it as a
+    /// `.restarted` reason, which the runner logs).
+    public var onUndecodable: (@Sendable (UndecodableObject) -> Void)?
 
     public init() {}
 }
@@ -129,12 +133,22 @@ public struct Watcher: Sendable {
                 keys.insert(key)
                 out.yield(.upsert(withKind(item, from: page)))
             }
+            for skipped in page[UndecodableObject.listKey]?.array ?? [] {
+                if let object = UndecodableObject(json: skipped) { skip(object, out) }
+            }
             // The version of a paginated list is the one of its first page (a consistent snapshot).
             if token == nil { version = page["metadata"]?["resourceVersion"]?.string ?? "" }
             token = page["metadata"]?["continue"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
         out.yield(.listed(keys: keys))
         return version
+    }
+
+    /// One object cannot be taken: name it and go on with the others (issue 18).
+    private func skip(_ object: UndecodableObject, _ out: AsyncStream<WatcherEvent>.Continuation) {
+        out.yield(.restarted(reason: "skipped \(gvr.resource) \(object), which cannot be decoded (\(object.reason)); "
+            + "the other objects are served"))
+        settings.onUndecodable?(object)
     }
 
     /// List items carry no kind; the handlers and status writes want whole objects.
@@ -172,6 +186,12 @@ public struct Watcher: Sendable {
                     case .deleted: out.yield(.deleted(event.object))
                     case .bookmark: break
                     case .error:
+                        if let object = UndecodableObject(watchEvent: event) {
+                            // Past it: a restart must not receive it again.
+                            if let rv = object.resourceVersion, !rv.isEmpty { current.set(rv) }
+                            skip(object, out)
+                            continue
+                        }
                         if event.object["code"]?.int == 410 { return .expired(current.value) }
                         throw KubeError(status: event.object)
                     }

@@ -1,8 +1,9 @@
 /// One problem found in an operator file or one of its template files.
 ///
 /// Printed the way compilers print errors, `file:line:col: message`, so that editors and
-/// CI logs can jump to the spot. A problem with a file as a whole (it cannot be read, a
-/// folder holds no operator file) has line 0 and prints as `file: message`.
+/// CI logs can jump to the spot. A problem with a file's content always has a place (an
+/// empty file's is 1:1); only a problem with a path as a whole (no such file, it cannot be
+/// read, a folder holds no operator file) has line 0 and prints as `path: message`.
 public struct SpecDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The file as the user named it (relative paths stay relative).
     public var file: String

@@ -22,7 +22,7 @@ enum DeleteStep {
                     break
                 }
                 if env.clock.now >= deadline { throw StepError("\(step): \(ref) is still there (finalizers?) when the step's time ran out") }
-                try await env.clock.sleep(for: .milliseconds(500))
+                try await env.clock.poll(for: .milliseconds(500))
             }
         }
         return StepOutcome(output: ["deleted": true, "existed": true])

@@ -200,7 +200,7 @@ enum JobStep {
     /// Sleeps one poll interval, or fails with `what` when that would pass the deadline.
     private static func sleep(until deadline: ContinuousClock.Instant, what: String, _ env: StepEnvironment) async throws {
         if env.clock.now + pollInterval >= deadline { throw StepError(what) }
-        try await env.clock.sleep(for: pollInterval)
+        try await env.clock.poll(for: pollInterval)
     }
 
     /// The condition of that type with status True.

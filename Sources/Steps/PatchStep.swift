@@ -8,7 +8,7 @@ enum PatchStep {
         let (ref, type, body) = try await render(action, scope, env, step: step)
         do {
             let result = try await env.api.patch(ref, subresource: nil, type: type, body: body, options: WriteOptions(fieldManager: env.fieldManager))
-            return StepOutcome(output: ["object": Ownership.reference(result, link: nil)])
+            return StepOutcome(output: ["object": Ownership.reference(result, link: nil)], children: [ChildRef(result, link: nil)])
         } catch let e as KubeError {
             throw StepError("\(step): cannot patch \(ref): \(e.message)", permanent: ErrorPolicy.isPermanent(e))
         }

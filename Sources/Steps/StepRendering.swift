@@ -61,7 +61,7 @@ public enum StepRendering {
                 let (command, input) = try await StreamStep.render(a, scope, env, step: label)
                 return .stream(command, stdin: input, expectExitCodes: a.exec.expectExitCodes)
             case .scale(let a):
-                let (ref, replicas) = try await ScaleStep.render(a, scope, env, step: label)
+                let (_, ref, replicas) = try await ScaleStep.render(a, scope, env, step: label)
                 return .scale(ref, replicas: replicas, wait: a.wait, patch: ScaleStep.patchBody(replicas: replicas))
             case .wait(let a):
                 return .wait(try await TargetResolution.resolve(a.target, scope, env, step: label).1, until: a.until)

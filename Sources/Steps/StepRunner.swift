@@ -94,7 +94,7 @@ public enum StepRunner {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                try await clock.sleep(until: deadline)
+                try await clock.watchdog(until: deadline)
                 return nil
             }
             defer { group.cancelAll() }

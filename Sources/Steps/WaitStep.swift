@@ -30,7 +30,7 @@ enum WaitStep {
                 lastError = "\(ref) does not exist yet"
             }
             if env.clock.now >= deadline { throw StepError("\(step): gave up waiting for \(ref): \(lastError)") }
-            try await env.clock.sleep(for: .milliseconds(500))
+            try await env.clock.poll(for: .milliseconds(500))
         }
     }
 }

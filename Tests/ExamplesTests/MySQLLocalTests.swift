@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The MySQL example for real, against a local MariaDB: examples/mysql/e2e-local.sh runs
@@ -15,13 +16,9 @@ import Testing
     static let tools = ["mariadbd", "mariadb-install-db", "mysql", "mysqladmin", "mysqldump", "kubectl"]
     static var missing: [String] { tools.filter { !onPath($0) && !FileManager.default.isExecutableFile(atPath: "/usr/sbin/\($0)") } }
 
-    /// The yopf binary built beside this test bundle (`swift build --build-tests` builds it).
-    static var yopf: String? {
-        let bundle = Bundle.main.bundleURL.deletingLastPathComponent()
-        let candidates = [bundle.appendingPathComponent("yopf").path,
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("yopf").path]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// The yopf binary built beside this test bundle (`swift build --build-tests` builds it),
+    /// or the one `YOPF_BINARY` names (CI runs these tests again with the static binary).
+    static var yopf: String? { YopfBinary.path }
 
     static var skipReason: String? {
         if !missing.isEmpty { return "needs \(missing.joined(separator: ", ")): apt-get install -y mariadb-server (and kubectl)" }

@@ -16,7 +16,7 @@ import Testing
         #expect(report.plan["filter"] == nil, "the operator has no watch filter")
         let handler = try #require(report.plan.handler("certificates"))
         #expect(handler["runs"] == true)
-        #expect(handler["why"] == "on: create; when `.spec.managed != false` is true")
+        #expect(handler["why"] == "on: reconcile (create); when `.spec.managed != false` is true")
 
         let existing = try #require(handler.step("existing"))
         #expect(existing["list"] == ["apiVersion": "cert-manager.io/v1", "kind": "Certificate", "namespace": "default",
@@ -57,8 +57,8 @@ import Testing
         new.set(false, at: ["spec", "managed"])
         let report = try await PreviewSupport.plan(loaded, object: new, old: old)
         #expect(report.plan["changes"] == ["spec.managed": "added: false"])
-        #expect(report.plan.handler("certificates_changed")?["runs"] == false)
-        #expect(report.plan.handler("certificates_changed")?["why"] == "on: update; when `.spec.managed != false` is false")
+        #expect(report.plan.handler("certificates")?["runs"] == false)
+        #expect(report.plan.handler("certificates")?["why"] == "on: reconcile (update); when `.spec.managed != false` is false")
         let release = try #require(report.plan.handler("release"))
         #expect(release["runs"] == true)
         #expect(release.step("removed")?["delete"]?["wait"] == "until it is gone")

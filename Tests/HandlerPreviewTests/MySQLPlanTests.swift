@@ -115,6 +115,21 @@ import Testing
         #expect(create["result"] == "<output of step restore>")
     }
 
+    @Test func theNightlyScheduleRendersItsDumpJob() async throws {
+        let loaded = try PreviewSupport.load(Self.handlers)
+        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/mysql/mysql.yaml"), event: .schedule("nightly_backup"))
+        #expect(report.problems == 0, "\(report.text)")
+        #expect(report.plan["cause"] == "schedule nightly_backup")
+        let handlers = try #require(report.plan["handlers"]?.array)
+        #expect(handlers.count == 1)
+        #expect(handlers[0]["why"] == "on: schedule; when `.spec.nightlyBackup != false` is true")
+        let dump = try #require(handlers[0].step("dump"))
+        #expect(dump["job"]?["kind"] == "Job")
+        #expect(dump["job"]?["metadata"]?["annotations"]?["yopf.dev/created-by"] == "nightly_backup/dump")
+        #expect(dump["cleanup"] != nil)
+        #expect(handlers[0]["result"] == "<output of step dump>")
+    }
+
     @Test func deleteRendersTheBackupJob() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
         let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/mysql/mysql.yaml"), event: .delete)

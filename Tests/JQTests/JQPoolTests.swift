@@ -121,7 +121,7 @@ import Testing
 
 @Suite struct JQPoolEdgeTests {
     @Test func deeplyNestedResultsAreAnErrorNotACrash() async throws {
-        let pool = JQPool(program: try JQProgram(expressions: ["reduce range(5000) as $i (0; [.])", "reduce range(100) as $i (0; [.]) | flatten"]))
+        let pool = JQPool(program: try JQProgram(expressions: ["reduce range(20000) as $i (0; [.])", "reduce range(100) as $i (0; [.]) | flatten"]))
         await #expect(throws: JQEvaluationError.self) { try await pool.evaluate(0, input: .null) }
         #expect(try await pool.evaluateFirst(1, input: .null) == [0])
     }

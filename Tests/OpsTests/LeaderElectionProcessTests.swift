@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Two real `yopf run --leader-elect` processes against `yopf dev-cluster`, one of them
@@ -6,12 +7,9 @@ import Testing
 @Suite struct LeaderElectionProcessTests {
     static var here: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().path }
 
-    /// The yopf binary built beside this test bundle.
-    static var yopf: String? {
-        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("yopf").path,
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("yopf").path]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// The yopf binary built beside this test bundle, or the one `YOPF_BINARY` names (CI
+    /// runs this test again with the static binary).
+    static var yopf: String? { YopfBinary.path }
 
     static var skipReason: String? {
         if yopf == nil { return "no yopf binary beside the test bundle" }

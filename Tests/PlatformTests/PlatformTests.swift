@@ -23,6 +23,26 @@ import Testing
         #expect(Timestamp.parseSeconds("2026-11-18T11:06:40.123456Z") == 1_795_000_000)
         #expect(Timestamp.parseSeconds("yesterday") == nil)
     }
+
+    @Test func calendarArithmetic() {
+        // Days <-> dates round-trip across four centuries either side of 1970.
+        for day in stride(from: -300_000, through: 300_000, by: 7) {
+            let (y, m, d) = Timestamp.civilFromDays(day)
+            #expect(Timestamp.daysFromCivil(y, m, d) == day)
+            #expect((1...Timestamp.daysInMonth(year: y, month: m)).contains(d))
+        }
+        #expect(Timestamp.civilFromDays(0) == (1970, 1, 1))
+        #expect(Timestamp.civilFromDays(-1) == (1969, 12, 31))
+        #expect(Timestamp.civilFromDays(Timestamp.daysFromCivil(2000, 2, 29)) == (2000, 2, 29))
+        #expect(Timestamp.weekday(ofDay: 0) == 4)  // Thursday
+        #expect(Timestamp.weekday(ofDay: -4) == 0)  // 1969-12-28, a Sunday
+        #expect(Timestamp.weekday(ofDay: Timestamp.daysFromCivil(2026, 3, 29)) == 0)
+        #expect(Timestamp.daysInMonth(year: 2024, month: 2) == 29)
+        #expect(Timestamp.daysInMonth(year: 2100, month: 2) == 28)
+        #expect(Timestamp.daysInMonth(year: 2000, month: 2) == 29)
+        #expect(Timestamp.daysInMonth(year: 2026, month: 4) == 30)
+        #expect(Timestamp.daysFromCivil(2026, 3, 0) == Timestamp.daysFromCivil(2026, 2, 28))
+    }
 }
 
 @Suite struct ChildProcessTests {

@@ -417,3 +417,40 @@ import Testing
             """) == [])
     }
 }
+
+/// Schedule handlers: what they need and what only they may have.
+@Suite struct ScheduleRuleTests {
+    @Test func aScheduleNeedsACron() {
+        #expect(Fixtures.problems(handlers: """
+                - id: a
+                  on: schedule
+            """) == ["op.yaml:9:11: schedule handler \"a\" needs \"cron\" (e.g. cron: \"0 2 * * *\" or @daily)"])
+    }
+
+    @Test func cronErrorsPointIntoTheExpression() {
+        #expect(Fixtures.problems(handlers: """
+                - id: a
+                  on: schedule
+                  cron: "0 61 * * *"
+            """) == ["op.yaml:10:16: cron: hour field: 61 is out of range 0-23"])
+    }
+
+    @Test func unknownTimeZoneSuggests() {
+        let problems = Fixtures.problems(handlers: """
+                - id: a
+                  on: schedule
+                  cron: "@daily"
+                  timeZone: Europe/Berln
+            """)
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("op.yaml:11:17: timeZone: unknown time zone \"Europe/Berln\"") == true, "\(problems)")
+    }
+
+    @Test func cronOnlyOnSchedules() {
+        #expect(Fixtures.problems(handlers: """
+                - id: a
+                  on: create
+                  cron: "@daily"
+            """) == ["op.yaml:10:7: \"cron\" only applies to schedule handlers (handler \"a\" is on: create)"])
+    }
+}

@@ -22,9 +22,11 @@ PW1='first-Secret-4821'
 PW2='second-Secret-7310'
 YOPF_PID=
 cleanup() {
+  local status=$?
   [ -n "$YOPF_PID" ] && kill "$YOPF_PID" 2>/dev/null && wait "$YOPF_PID" 2>/dev/null || true
   [ -f "$WORK/mysqld.pid" ] && kill "$(cat "$WORK/mysqld.pid")" 2>/dev/null || true
-  if [ "${KEEP:-}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  # A failed run keeps its logs (yopf's, MariaDB's) for whoever looks into it.
+  if [ "${KEEP:-}" = 1 ] || [ "$status" -ne 0 ]; then echo "kept $WORK (logs: yopf.log, mysqld.log)" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- yopf log (tail)" >&2; tail -40 "$WORK/yopf.log" >&2 || true; exit 1; }

@@ -24,10 +24,12 @@ PW1='first-Secret-5930'
 PW2='second-Secret-1147'
 CLUSTER_PID= YOPF_PID=
 cleanup() {
+  local status=$?
   [ -n "$YOPF_PID" ] && kill "$YOPF_PID" 2>/dev/null && wait "$YOPF_PID" 2>/dev/null || true
   [ -n "$CLUSTER_PID" ] && kill "$CLUSTER_PID" 2>/dev/null && wait "$CLUSTER_PID" 2>/dev/null || true
   [ -f "$WORK/mysqld.pid" ] && kill "$(cat "$WORK/mysqld.pid")" 2>/dev/null || true
-  if [ "${KEEP:-}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  # A failed run keeps its logs for whoever looks into it.
+  if [ "${KEEP:-}" = 1 ] || [ "$status" -ne 0 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 fail() {

@@ -54,3 +54,16 @@ extension PodLogStore {
         return text.hasSuffix("\n") ? kept + "\n" : kept
     }
 }
+
+extension MemoryCluster {
+    /// Sets a container's whole log, as a finished container left it (for `yopf test`'s
+    /// failed Jobs, whose pods never run). Nothing when the pod does not exist.
+    public func recordPodLog(namespace: String, pod name: String, container: String, text: String) {
+        let ref = ObjectRef(Workload.pods, namespace: namespace, name: name)
+        guard let pod = try? state.withLock({ s in try s.get(try s.registry.require(ref.gvr), ref, subresource: nil) }),
+              let uid = pod["metadata"]?["uid"]?.string else { return }
+        podLogStore.start(uid: uid, container: container)
+        podLogStore.append(uid: uid, container: container, Array(text.utf8))
+        podLogStore.end(uid: uid, container: container)
+    }
+}

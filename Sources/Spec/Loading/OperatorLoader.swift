@@ -84,14 +84,16 @@ public struct OperatorLoader {
             ])
         } catch {
             return OperatorLoadResult(file: file, loaded: nil, diagnostics: [
-                SpecDiagnostic(file: file, line: 0, column: 0, message: "\(error)"),
+                SpecDiagnostic(file: file, line: 1, column: 1, message: "\(error)"),
             ])
         }
         let source = SourceText(text)
         let nonEmpty = documents.filter { !$0.value.isNull }
         guard let document = nonEmpty.first else {
             return OperatorLoadResult(file: file, loaded: nil, diagnostics: [
-                SpecDiagnostic(file: file, line: 0, column: 0, message: "the file is empty; expected an Operator"),
+                // At 1:1, like every problem with a file's content, so that editors and CI
+                // annotations can point at it (issue 18).
+                SpecDiagnostic(file: file, line: 1, column: 1, message: "the file is empty; expected an Operator"),
             ])
         }
         let reader = SpecReader(document: document, text: source, context: context)

@@ -3,6 +3,9 @@
 /// A bare number is refused on purpose: `timeout: 30` could mean seconds or minutes, and
 /// the file should say which.
 public enum Durations {
+    /// The longest duration an operator file may give (`Limits.longestDuration`).
+    public static var maximum: Duration { Limits.longestDuration }
+
     /// Parses `1h30m`, `10m`, `30s`, `250ms` (units h, m, s, ms; each at most once, in that
     /// order; whole numbers). Nil when the text is not such a duration.
     public static func parse(_ text: String) -> Duration? {
@@ -40,11 +43,17 @@ public enum Durations {
     }
 
     /// The duration written back the way a file would say it, e.g. `1h30m`, `45s`, `0s`.
+    /// Saturates: any `Duration` can be formatted, however long.
     public static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
-        var millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        var millis = overflow ? (seconds < 0 ? Int64.min : Int64.max) : scaled.addingReportingOverflow(attoseconds / 1_000_000_000_000_000).partialValue
         if millis == 0 { return "0s" }
         var text = ""
+        if millis < 0 {
+            text = "-"
+            millis = millis == Int64.min ? Int64.max : -millis
+        }
         for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1_000), ("ms", 1)] where millis >= size {
             text += "\(millis / size)\(unit)"
             millis %= size

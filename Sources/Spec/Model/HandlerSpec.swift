@@ -31,6 +31,8 @@ public struct HandlerSpec: Sendable {
     public var serviceAccount: Expression?
     /// At most `limit` runs of this handler with the same key at once, across objects.
     public var concurrency: ConcurrencySpec?
+    /// Schedules (`on: schedule`): when to run.
+    public var schedule: ScheduleSpec?
     public var steps: [StepSpec]
     /// jq, evaluated after the last step with `$steps`; stored as `status.<id>`.
     public var result: Expression?
@@ -81,14 +83,29 @@ public struct BackoffSpec: Sendable, Hashable {
         self.factor = factor
     }
 
-    /// The delay before retry number `retry` (0 for the first retry).
+    /// The delay before retry number `retry` (0 for the first retry): `initial ×
+    /// factor^retry`, at most `max`.
+    ///
+    /// Saturating for any values (issue 18: `factor: 1e20` trapped converting the product to
+    /// `Duration`'s Int128): the product is computed in Double seconds and compared with
+    /// the ceiling (`max`, itself at most `Durations.maximum`) before any conversion, and a
+    /// NaN or infinite factor or product is the ceiling.
     public func delay(beforeRetry retry: Int) -> Duration {
-        var delay = initial
+        let ceiling = Swift.min(Swift.max(max, .zero), Durations.maximum)
+        let start = Swift.min(Swift.max(initial, .zero), ceiling)
+        let limit = Self.seconds(ceiling)
+        var delay = Self.seconds(start)
+        let growth = factor.isNaN ? 1 : Swift.max(1, factor)
         var i = 0
-        while i < retry, delay < max {
-            delay = delay * factor
+        while i < retry, delay < limit, growth > 1 {
+            delay *= growth
             i += 1
         }
-        return Swift.min(delay, max)
+        guard delay < limit else { return ceiling }
+        return .nanoseconds(Int64(delay * 1e9))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -31,3 +31,17 @@ public struct ConcurrencySpec: Sendable, Hashable {
         self.limit = limit
     }
 }
+/// `on: schedule` handlers: `cron:` (5 fields or `@hourly` and the like), `timeZone:`
+/// (IANA name; UTC when absent) and `startingDeadline:` (how late a missed run may still
+/// start, as a CronJob's `startingDeadlineSeconds`).
+public struct ScheduleSpec: Sendable {
+    public var cron: CronExpression
+    public var timeZone: TimeZoneRules
+    public var startingDeadline: Duration?
+
+    public init(cron: CronExpression, timeZone: TimeZoneRules, startingDeadline: Duration? = nil) {
+        self.cron = cron
+        self.timeZone = timeZone
+        self.startingDeadline = startingDeadline
+    }
+}

@@ -8,8 +8,11 @@ final class DiagnosticLog {
         if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
     }
 
+    /// A problem in a file's content always has a place: a position that could not be
+    /// found (0 or less) becomes the file's start, 1:1.
     func add(file: String, line: Int, column: Int, _ message: String) {
-        add(SpecDiagnostic(file: file, line: line, column: column, message: message))
+        let placed = line >= 1
+        add(SpecDiagnostic(file: file, line: placed ? line : 1, column: placed ? max(1, column) : 1, message: message))
     }
 
     var isEmpty: Bool { diagnostics.isEmpty }

@@ -18,7 +18,7 @@ enum Schema {
     static let settings = ["concurrency", "finalizer"]
     static let handler = [
         "id", "on", "field", "when", "retries", "backoff", "timeout", "interval", "initialDelay", "serviceAccount",
-        "concurrency", "steps", "result",
+        "concurrency", "cron", "timeZone", "startingDeadline", "steps", "result",
     ]
     static let backoff = ["initial", "max", "factor"]
     static let owned = ["apiVersion", "kind", "selector"]

@@ -8,7 +8,7 @@ extension SpecReader {
         let pod = readPod(exec["pod"])
         let container = templateString(exec["container"], role: "container")
         let command = readArgv(exec["command"])
-        let codes = intList(exec["expectExitCodes"])
+        let codes = intList(exec["expectExitCodes"], minimum: 0, maximum: 255)
         guard let pod, let command, exec["container"] == nil || container != nil,
             exec["expectExitCodes"] == nil || codes != nil
         else { return nil }
@@ -116,7 +116,7 @@ extension SpecReader {
         let stdin = expression(run["stdin"], role: "stdin")
         var env: TemplateValue?
         if let node = run["env"], stringMap(node) != nil { env = template(node, role: "env") }
-        let codes = intList(run["expectExitCodes"])
+        let codes = intList(run["expectExitCodes"], minimum: 0, maximum: 255)
         guard let command, run["stdin"] == nil || stdin != nil, run["env"] == nil || env != nil,
             run["expectExitCodes"] == nil || codes != nil
         else { return nil }

@@ -54,10 +54,10 @@ extension SpecReader {
         }
         let expressionsBefore = context.expressions.count
         let when = expression(handler["when"], role: "when")
-        let retries = int(handler["retries"], minimum: 0)
+        let retries = int(handler["retries"], minimum: 0, maximum: Limits.maximumRetries)
         let backoff = readBackoff(handler["backoff"])
-        let timeout = duration(handler["timeout"])
-        let interval = duration(handler["interval"])
+        let timeout = duration(handler["timeout"], minimum: Limits.shortestTimeout)
+        let interval = duration(handler["interval"], minimum: Limits.shortestInterval)
         let initialDelay = duration(handler["initialDelay"])
         if on == .timer, handler["interval"] == nil {
             report("timer \(what) needs \"interval\" (e.g. interval: 10m)", at: handler["on"] ?? handler)
@@ -71,6 +71,7 @@ extension SpecReader {
         }
         let serviceAccount = expression(handler["serviceAccount"], role: "serviceAccount")
         let concurrency = readConcurrency(handler["concurrency"], what: what)
+        let schedule = readSchedule(handler, on: on, what: what)
         let expressionsBeforeSteps = context.expressions.count
 
         var steps: [StepSpec] = []
@@ -138,6 +139,8 @@ extension SpecReader {
             timeout: timeout, interval: interval, initialDelay: initialDelay, serviceAccount: serviceAccount,
             concurrency: concurrency, steps: steps, result: result, line: start.line, column: start.column)
         built.outputsReadAfter = outputsRead
+        built.schedule = schedule
+        if on == .schedule && schedule == nil { return nil }
         return built
     }
 
@@ -171,13 +174,13 @@ extension SpecReader {
     private func readBackoff(_ node: Node?) -> BackoffSpec? {
         guard let backoff = object(node, in: "backoff", known: Schema.backoff) else { return nil }
         var result = BackoffSpec()
-        if let initial = duration(backoff["initial"]) { result.initial = initial }
-        if let max = duration(backoff["max"]) { result.max = max }
+        if let initial = duration(backoff["initial"], minimum: Limits.shortestBackoff) { result.initial = initial }
+        if let max = duration(backoff["max"], minimum: Limits.shortestBackoff) { result.max = max }
         if let node = backoff["factor"], let factor = number(node) {
-            if factor >= 1 {
+            if factor >= 1 && factor <= Limits.largestBackoffFactor {
                 result.factor = factor
             } else {
-                report("factor: must be at least 1, got \(factor)", at: node)
+                report("factor: must be from 1 to \(Int(Limits.largestBackoffFactor)), got \(factor.isFinite ? JSON.format(factor) : "\(factor)")", at: node)
             }
         }
         if result.initial > result.max {

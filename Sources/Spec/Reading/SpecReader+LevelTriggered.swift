@@ -46,4 +46,50 @@ extension SpecReader {
         guard let key, let limit else { return nil }
         return ConcurrencySpec(key: key, limit: limit)
     }
+
+    /// `cron`, `timeZone` and `startingDeadline` of an `on: schedule` handler (and only of one).
+    func readSchedule(_ handler: Node, on: HandlerEvent?, what: String) -> ScheduleSpec? {
+        let keys = ["cron", "timeZone", "startingDeadline"]
+        guard on == .schedule else {
+            if let on {
+                for key in keys {
+                    if let node = handler[key] {
+                        report("\"\(key)\" only applies to schedule handlers (\(what) is on: \(on.rawValue))", at: node, onKey: true)
+                    }
+                }
+            }
+            return nil
+        }
+        guard let node = handler["cron"] else {
+            report("schedule \(what) needs \"cron\" (e.g. cron: \"0 2 * * *\" or @daily)", at: handler["on"] ?? handler)
+            return nil
+        }
+        var cron: CronExpression? = nil
+        if let text = nonEmptyString(node) {
+            do {
+                cron = try CronExpression(text)
+            } catch {
+                report("cron: \(error.message)", at: position(inScalarAt: node.path, scalar: text, offset: error.offset))
+            }
+        }
+        var zone = TimeZoneRules.utc
+        if let zoneNode = handler["timeZone"], let name = nonEmptyString(zoneNode) {
+            do {
+                zone = try TimeZoneRules.load(named: name)
+            } catch {
+                report("timeZone: \(error.message)", at: zoneNode)
+                return nil
+            }
+        }
+        var deadline: Duration? = nil
+        if let deadlineNode = handler["startingDeadline"], let d = duration(deadlineNode) {
+            if d < .seconds(1) {
+                report("startingDeadline: must be at least 1s, got \(Durations.format(d))", at: deadlineNode)
+                return nil
+            }
+            deadline = d
+        }
+        guard let cron else { return nil }
+        return ScheduleSpec(cron: cron, timeZone: zone, startingDeadline: deadline)
+    }
 }

@@ -162,8 +162,10 @@ extension SpecReader {
         var replicas: TemplateValue?
         if let node = scale["replicas"] {
             switch node.value {
-            case .int(let count) where count >= 0:
+            case .int(let count) where count >= 0 && count <= Int(Int32.max):
                 replicas = template(node, role: "replicas")
+            case .int(let count):
+                report("replicas: must be from 0 to \(Int32.max) (a Kubernetes int32), got \(count)", at: node)
             case .string(let text) where text.contains("${{"):
                 replicas = template(node, role: "replicas")
             default:

@@ -182,7 +182,7 @@ extension SpecReader {
     func readSettings(_ node: Node?) -> OperatorSettings? {
         guard let settings = object(node, in: "settings", known: Schema.settings) else { return nil }
         var result = OperatorSettings()
-        result.concurrency = int(settings["concurrency"], minimum: 1)
+        result.concurrency = int(settings["concurrency"], minimum: 1, maximum: Limits.maximumConcurrency)
         if let node = settings["finalizer"], let finalizer = nonEmptyString(node) {
             if finalizer.contains("/") {
                 result.finalizer = finalizer

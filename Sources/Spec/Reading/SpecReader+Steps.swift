@@ -25,7 +25,7 @@ extension SpecReader {
         let name = identifier(node["name"], what: "step name")
         let condition = expression(node["if"], role: "if")
         let forEach = expression(node["forEach"], role: "forEach")
-        let timeout = duration(node["timeout"])
+        let timeout = duration(node["timeout"], minimum: Limits.shortestTimeout)
         let onError = enumeration(node["onError"], OnError.self)
         guard let action = readAction(kind, in: node) else { return nil }
         guard kinds.count == 1,

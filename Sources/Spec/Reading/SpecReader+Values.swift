@@ -51,7 +51,7 @@ extension SpecReader {
         return b
     }
 
-    func int(_ node: Node?, minimum: Int? = nil) -> Int? {
+    func int(_ node: Node?, minimum: Int? = nil, maximum: Int? = nil) -> Int? {
         guard let node else { return nil }
         guard case .int(let i) = node.value else {
             reportType(node, expected: "an integer")
@@ -59,6 +59,10 @@ extension SpecReader {
         }
         if let minimum, i < minimum {
             report("\(node.label): must be at least \(minimum), got \(i)", at: node)
+            return nil
+        }
+        if let maximum, i > maximum {
+            report("\(node.label): must be at most \(maximum), got \(i)", at: node)
             return nil
         }
         return i
@@ -73,8 +77,9 @@ extension SpecReader {
         return d
     }
 
-    /// `30s`, `10m`, `1h30m`, `500ms`.
-    func duration(_ node: Node?) -> Duration? {
+    /// `30s`, `10m`, `1h30m`, `500ms`, from `minimum` to `maximum` (at most
+    /// `Durations.maximum`, so that no time computed from it can overflow).
+    func duration(_ node: Node?, minimum: Duration = .zero, maximum: Duration = Durations.maximum) -> Duration? {
         guard let node else { return nil }
         let text: String
         switch node.value {
@@ -87,6 +92,15 @@ extension SpecReader {
         guard let duration = Durations.parse(text) else {
             report("\(node.label): invalid duration \"\(text)\": write a whole number with a unit (ms, s, m, h), "
                 + "e.g. 30s, 10m or 1h30m", at: node)
+            return nil
+        }
+        if duration < minimum {
+            report("\(node.label): must be at least \(Durations.format(minimum)), got \(text)", at: node)
+            return nil
+        }
+        if duration > maximum {
+            report("\(node.label): must be at most \(Durations.format(maximum))\(maximum == Durations.maximum ? " (a year)" : ""), got \(text)",
+                at: node)
             return nil
         }
         return duration
@@ -116,13 +130,13 @@ extension SpecReader {
         return strings.count == node.items.count ? strings : nil
     }
 
-    func intList(_ node: Node?) -> [Int]? {
+    func intList(_ node: Node?, minimum: Int? = nil, maximum: Int? = nil) -> [Int]? {
         guard let node else { return nil }
         guard case .array = node.value else {
             reportType(node, expected: "a list of integers")
             return nil
         }
-        let ints = node.items.compactMap { int($0) }
+        let ints = node.items.compactMap { int($0, minimum: minimum, maximum: maximum) }
         return ints.count == node.items.count ? ints : nil
     }
 
