@@ -62,6 +62,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "Sources/Ops"),
+        // `yopf plan`: which handlers would run for an object and what their steps would do,
+        // rendered by the runtime's own code; with a cluster, reads and dry runs only.
+        .target(name: "HandlerPreview", dependencies: [
+            "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "Steps", "Lifecycle", "Manifests", "Platform",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/HandlerPreview"),
         // What deploys an operator: CRDs, ServiceAccount, least RBAC from the steps, Deployment.
         .target(name: "Manifests", dependencies: ["JSONValue", "Spec"], path: "Sources/Manifests"),
         // The in-memory Kubernetes API server.
@@ -82,7 +88,7 @@ let package = Package(
         // The commands.
         .target(name: "CLI", dependencies: [
             "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "Lifecycle",
-            "Ops", "Platform", "Manifests", "Scenarios",
+            "Ops", "Platform", "Manifests", "Scenarios", "HandlerPreview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
@@ -97,6 +103,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/LifecycleTests"),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Spec", "KubeMemory", "Kube", "JSONValue"], path: "Tests/ScenariosTests"),
+        .testTarget(name: "HandlerPreviewTests", dependencies: [
+            "HandlerPreview", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "JSONValue", "YAMLLoader", "TestSupport",
+        ], path: "Tests/HandlerPreviewTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue", "KubeHTTP", "KubeMemory", "DevCluster"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [

@@ -11,6 +11,7 @@ public struct YopfCommand: AsyncParsableCommand {
             RunCommand.self,
             ManifestsCommand.self,
             CheckCommand.self,
+            PlanCommand.self,
             DevClusterCommand.self,
         ]
     )

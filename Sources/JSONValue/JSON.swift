@@ -218,6 +218,17 @@ extension JSON {
             if case .object = self { self[first] = value } else if value != nil { self = .object([first: value!]) }
             return
         }
+        if case .object(var o) = self, let i = o.index(forKey: first), case .object = o.values[i] {
+            // In place and where the key stands: release each level's storage before
+            // mutating it, so that nothing is copied and the key order is kept.
+            self = .null
+            var child = o.values[i]
+            o.values[i] = .null
+            child.set(value, at: Array(path.dropFirst()))
+            o.values[i] = child
+            self = .object(o)
+            return
+        }
         var child: JSON
         if let existing = self[first], case .object = existing {
             child = existing

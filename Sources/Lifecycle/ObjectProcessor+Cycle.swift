@@ -46,14 +46,7 @@ extension ObjectProcessor {
             }
             return nil
         }
-        let purpose: Purpose
-        switch cause {
-        case .create: purpose = .create
-        case .update: purpose = .update
-        case .delete: purpose = .delete
-        case .resume: purpose = .resume
-        case .reconcile: purpose = .reconcile
-        }
+        let purpose = Purpose(cause)
         if purpose != .delete && needsFinalizer { try await writer.ensureFinalizer(&pass.object) }
 
         let reason = Self.reason(for: cause, childChanged: childChanged, resync: pass.reasons.contains(.resync))
@@ -184,7 +177,7 @@ extension ObjectProcessor {
     }
 
     /// `$reason`: why the handlers run.
-    static func reason(for cause: Cause, childChanged: Bool, resync: Bool) -> String {
+    public static func reason(for cause: Cause, childChanged: Bool, resync: Bool) -> String {
         switch cause {
         case .create: return "create"
         case .update: return "update"
@@ -241,7 +234,7 @@ extension ObjectProcessor {
 
     static let diffBaseLimit = 128 << 10
 
-    static func digest(_ essence: JSON) -> String {
+    public static func digest(_ essence: JSON) -> String {
         // Over the canonical (sorted-keys) form, so that key order is no change.
         "sha256:" + JQ.sha256Hex(essence.serialized(sortedKeys: true))
     }

@@ -38,7 +38,9 @@ public final class ObjectProcessor: Sendable {
     let childWrites: @Sendable ([ChildRef]) -> Void
     /// Whether a child change flagged for an owner is still someone else's at its pass.
     let confirmChildChange: @Sendable (ObjectKey) -> Bool
-    let fieldManager = "yopf"
+    /// The field manager of yopf's writes (`metadata.managedFields`).
+    public static let fieldManagerName = "yopf"
+    let fieldManager = ObjectProcessor.fieldManagerName
     let finalizer: String
     let needsFinalizer: Bool
     /// Set when the process is stopping: running handlers finish their current step and
@@ -66,7 +68,7 @@ public final class ObjectProcessor: Sendable {
         self.finalizer = spec.spec.settings.finalizer
         self.needsFinalizer = spec.spec.needsFinalizer
         self.writer = StatusWriter(
-            api: api, info: info, fieldManager: "yopf", finalizer: spec.spec.settings.finalizer,
+            api: api, info: info, fieldManager: Self.fieldManagerName, finalizer: spec.spec.settings.finalizer,
             handlerConditionTypes: Self.conditionTypesSetByHandlers(spec.spec), resolver: resolver, memory: memory, clock: clock)
         self.gate = ConcurrencyGate(wake: wake)
         self.childWrites = childWrites

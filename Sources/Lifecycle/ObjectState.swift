@@ -118,6 +118,19 @@ public enum Purpose: String, Sendable, Equatable, CaseIterable {
     case create, update, delete, resume, timer, reconcile, schedule
 }
 
+extension Purpose {
+    /// The purpose of the cycle a cause starts.
+    public init(_ cause: Cause) {
+        switch cause {
+        case .create: self = .create
+        case .update: self = .update
+        case .delete: self = .delete
+        case .resume: self = .resume
+        case .reconcile: self = .reconcile
+        }
+    }
+}
+
 /// One handler's progress, with Kopf's fields plus where to continue.
 public struct ProgressRecord: Sendable, Equatable {
     /// The cycle this record belongs to; records of older cycles are history.

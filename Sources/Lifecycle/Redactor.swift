@@ -15,7 +15,8 @@ import Platform
 /// every message into asterisks; longer ones wherever they appear.
 ///
 /// Made per handler run by the lifecycle; steps get `redact` through their environment.
-struct Redactor: Sendable {
+/// `yopf plan --redact` masks its output with the same rules.
+public struct Redactor: Sendable {
     /// The texts to replace, longest first (so a secret containing another goes whole).
     let long: [String]
     let short: [String]
@@ -28,7 +29,7 @@ struct Redactor: Sendable {
     static let secretSuffixes = ["pwd", "pass", "key", "psk"]
     static let secretNames: Set<String> = ["auth", "pin", "dsn", "salt", "otp"]
 
-    init(object: JSON, old: JSON?) {
+    public init(object: JSON, old: JSON?) {
         var found: Set<String> = []
         Self.collect(object["spec"], into: &found, inSecret: false)
         Self.collect(old?["spec"], into: &found, inSecret: false)
@@ -49,7 +50,7 @@ struct Redactor: Sendable {
         short = sorted.filter { $0.utf8.count < 3 }
     }
 
-    static func isSecretKey(_ key: String) -> Bool {
+    public static func isSecretKey(_ key: String) -> Bool {
         let k = String(key.lowercased().filter { $0 != "-" && $0 != "_" && $0 != "." })
         if secretNames.contains(k) { return true }
         if secretWords.contains(where: { k.contains($0) }) { return true }
@@ -68,9 +69,10 @@ struct Redactor: Sendable {
         }
     }
 
-    var isEmpty: Bool { long.isEmpty && short.isEmpty }
+    /// True when the resource holds no secret values.
+    public var isEmpty: Bool { long.isEmpty && short.isEmpty }
 
-    func redact(_ text: String) -> String {
+    public func redact(_ text: String) -> String {
         if isEmpty { return text }
         var out = text
         for s in long where out.contains(s) { out = out.replacingAll(s, with: "***") }
@@ -79,7 +81,7 @@ struct Redactor: Sendable {
     }
 
     /// Every string inside a JSON value (keys stay).
-    func redact(_ value: JSON) -> JSON {
+    public func redact(_ value: JSON) -> JSON {
         if isEmpty { return value }
         switch value {
         case .string(let s): return .string(redact(s))

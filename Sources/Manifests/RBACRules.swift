@@ -131,7 +131,7 @@ public struct RBACRules: Sendable {
 
 /// Kind → resource name and API group without a cluster to ask: the built-in kinds by
 /// table, other kinds the way the API server names CRDs' plurals by default.
-enum Plurals {
+public enum Plurals {
     static let builtin: [String: (group: String, plural: String)] = [
         "Pod": ("", "pods"), "Service": ("", "services"), "ConfigMap": ("", "configmaps"), "Secret": ("", "secrets"),
         "PersistentVolume": ("", "persistentvolumes"), "PersistentVolumeClaim": ("", "persistentvolumeclaims"),
@@ -147,7 +147,7 @@ enum Plurals {
         "PodDisruptionBudget": ("policy", "poddisruptionbudgets"), "HorizontalPodAutoscaler": ("autoscaling", "horizontalpodautoscalers"),
     ]
 
-    static func plural(of kind: String) -> String {
+    public static func plural(of kind: String) -> String {
         if let b = builtin[kind] { return b.plural }
         let lower = kind.lowercased()
         if lower.hasSuffix("s") || lower.hasSuffix("x") || lower.hasSuffix("ch") || lower.hasSuffix("sh") { return lower + "es" }

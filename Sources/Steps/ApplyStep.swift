@@ -4,11 +4,23 @@ import Spec
 
 /// `apply`: server-side apply of each manifest, owned by the resource.
 enum ApplyStep {
+    /// The manifests as they would be applied (`yopf plan` shows these).
+    static func render(_ action: ApplyAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> [PreparedManifest] {
+        var prepared = try await ManifestPreparation.renderAll(action.manifests, namespace: action.namespace, scope: scope, env: env, step: step)
+        // Kept objects outlive the resource: no owner link for them.
+        guard action.ifExists != .keep else { return prepared }
+        for i in prepared.indices {
+            let m = prepared[i]
+            prepared[i].link = Ownership.attach(to: &prepared[i].body, childNamespaced: m.info.namespaced, childNamespace: m.ref.namespace, env: env)
+        }
+        return prepared
+    }
+
     static func run(_ action: ApplyAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
-        let prepared = try await ManifestPreparation.renderAll(action.manifests, namespace: action.namespace, scope: scope, env: env, step: step)
+        let prepared = try await render(action, scope, env, step: step)
         var refs: [JSON] = []
         var children: [ChildRef] = []
-        for var m in prepared {
+        for m in prepared {
             if action.ifExists == .keep {
                 do {
                     let existing = try await env.api.get(m.ref)
@@ -16,9 +28,7 @@ enum ApplyStep {
                     continue
                 } catch let e as KubeError where e.code == 404 {}
             }
-            // Kept objects outlive the resource: no owner link for them.
-            let link: Ownership.Link? = action.ifExists == .keep ? nil
-                : Ownership.attach(to: &m.body, childNamespaced: m.info.namespaced, childNamespace: m.ref.namespace, env: env)
+            let link = m.link
             let result: JSON
             do {
                 result = try await env.api.patch(m.ref, subresource: nil, type: .apply, body: m.body,

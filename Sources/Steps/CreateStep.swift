@@ -4,12 +4,22 @@ import Spec
 
 /// `create`: POST each manifest, owned by the resource; an existing object is kept or fails the step.
 enum CreateStep {
+    /// The manifests as they would be created (`yopf plan` shows these).
+    static func render(_ action: CreateAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> [PreparedManifest] {
+        var prepared = try await ManifestPreparation.renderAll(action.manifests, namespace: action.namespace, scope: scope, env: env, step: step)
+        for i in prepared.indices {
+            let m = prepared[i]
+            prepared[i].link = Ownership.attach(to: &prepared[i].body, childNamespaced: m.info.namespaced, childNamespace: m.ref.namespace, env: env)
+        }
+        return prepared
+    }
+
     static func run(_ action: CreateAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
-        let prepared = try await ManifestPreparation.renderAll(action.manifests, namespace: action.namespace, scope: scope, env: env, step: step)
+        let prepared = try await render(action, scope, env, step: step)
         var refs: [JSON] = []
         var children: [ChildRef] = []
-        for var m in prepared {
-            let link = Ownership.attach(to: &m.body, childNamespaced: m.info.namespaced, childNamespace: m.ref.namespace, env: env)
+        for m in prepared {
+            let link = m.link
             do {
                 let created = try await env.api.create(m.info.gvr, namespace: m.ref.namespace, body: m.body,
                                                        options: WriteOptions(fieldManager: env.fieldManager))

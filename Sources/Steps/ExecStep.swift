@@ -28,6 +28,21 @@ enum ExecStep {
     }
 }
 
+/// A command of an `exec` or `stream` step, rendered, before its pod is looked up.
+public struct PodCommand: Sendable, Equatable {
+    public enum Pod: Sendable, Equatable {
+        case name(String)
+        /// A label selector, e.g. `app=db1`: the first Ready pod with these labels.
+        case labels(String)
+    }
+    /// The resource's namespace (pods are looked up there only).
+    public var namespace: String
+    public var pod: Pod
+    /// Nil: the pod's default container.
+    public var container: String?
+    public var argv: [String]
+}
+
 /// One resolved command: which pod, which container, which argv.
 struct ExecTarget: Sendable {
     var namespace: String
@@ -39,18 +54,29 @@ struct ExecTarget: Sendable {
 
     /// Renders the command and finds the pod (in the resource's namespace).
     static func resolve(_ action: ExecAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> ExecTarget {
+        try await resolve(render(action, scope, env, step: step), env, step: step)
+    }
+
+    /// Finds the pod of a rendered command (a read: `yopf plan --cluster` uses it too).
+    static func resolve(_ command: PodCommand, _ env: StepEnvironment, step: String) async throws -> ExecTarget {
+        let pod = try await findPod(command.pod, namespace: command.namespace, env, step: step)
+        return ExecTarget(namespace: command.namespace, pod: pod["metadata"]?["name"]?.string ?? "",
+                          container: command.container ?? defaultContainer(pod), argv: command.argv)
+    }
+
+    /// The command, the pod's name or labels and the container, rendered; no API call.
+    static func render(_ action: ExecAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> PodCommand {
         guard let namespace = env.ownerNamespace, !namespace.isEmpty else {
             throw StepError("\(step): pods are looked up in the resource's namespace, and the resource being handled is cluster-scoped", permanent: true)
         }
         let argv = try await renderArgv(action.command, scope, env, step: step)
-        let pod = try await findPod(action.pod, namespace: namespace, scope, env, step: step)
+        let pod = try await renderPod(action.pod, scope, env, step: step)
         var container: String? = nil
         if let t = action.container {
             container = try await env.evaluator.string(t, scope, what: "\(step): container")
             if container?.isEmpty == true { container = nil }
         }
-        if container == nil { container = defaultContainer(pod) }
-        return ExecTarget(namespace: namespace, pod: pod["metadata"]?["name"]?.string ?? "", container: container, argv: argv)
+        return PodCommand(namespace: namespace, pod: pod, container: container, argv: argv)
     }
 
     static func renderArgv(_ t: TemplateValue, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> [String] {
@@ -67,18 +93,13 @@ struct ExecTarget: Sendable {
         }
     }
 
-    /// The pod by name, or the first Ready pod (oldest, then by name) with the labels.
-    static func findPod(_ selector: PodSelector, namespace: String, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> JSON {
-        let podsGVR = GroupVersionResource(group: "", version: "v1", resource: "pods")
+    /// The pod's name, or its labels as a selector (`app=db1,tier=x`).
+    static func renderPod(_ selector: PodSelector, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> PodCommand.Pod {
         switch selector {
         case .name(let t):
             let name = try await env.evaluator.string(t, scope, what: "\(step): pod name")
             guard !name.isEmpty else { throw StepError("\(step): the pod name rendered empty", permanent: true) }
-            do {
-                return try await env.api.get(ObjectRef(podsGVR, namespace: namespace, name: name))
-            } catch let e as KubeError where e.code == 404 {
-                throw StepError("\(step): pod \(name) not found in namespace \(namespace)")
-            }
+            return .name(name)
         case .labels(let t):
             let rendered = try await env.evaluator.render(t, scope)
             guard let labels = rendered.object, !labels.isEmpty else {
@@ -90,6 +111,21 @@ struct ExecTarget: Sendable {
                 }
                 return "\(key)=\(v)"
             }.joined(separator: ",")
+            return .labels(text)
+        }
+    }
+
+    /// The pod by name, or the first Ready pod (oldest, then by name) with the labels.
+    static func findPod(_ pod: PodCommand.Pod, namespace: String, _ env: StepEnvironment, step: String) async throws -> JSON {
+        let podsGVR = GroupVersionResource(group: "", version: "v1", resource: "pods")
+        switch pod {
+        case .name(let name):
+            do {
+                return try await env.api.get(ObjectRef(podsGVR, namespace: namespace, name: name))
+            } catch let e as KubeError where e.code == 404 {
+                throw StepError("\(step): pod \(name) not found in namespace \(namespace)")
+            }
+        case .labels(let text):
             let list = try await env.api.list(podsGVR, namespace: namespace, options: ListOptions(labelSelector: text))
             let items = list["items"]?.array ?? []
             let ready = items.filter(isReady).sorted { a, b in

@@ -26,24 +26,8 @@ enum JobStep {
     static let logTailLines = 20
 
     static func run(_ action: JobAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
-        var manifest = try await env.evaluator.render(action.manifest, scope)
-        guard case .object = manifest else {
-            throw StepError("\(step): the Job template must render to one object, got \(manifest.typeName)", permanent: true)
-        }
-        guard manifest["kind"]?.string == "Job", (manifest["apiVersion"]?.string ?? "").hasPrefix("batch/") else {
-            throw StepError("\(step): the job template must be a batch/v1 Job, got \(manifest["apiVersion"]?.string ?? "?") \(manifest["kind"]?.string ?? "?")", permanent: true)
-        }
-        let handler = handlerID(env)
-        if (manifest["metadata"]?["name"]?.string ?? "").isEmpty {
-            let key = handler.isEmpty ? templateIdentity(action.manifest) : handler
-            manifest.set(.string(jobName(owner: env.ownerName, uid: env.ownerUID, handler: key, step: step)), at: ["metadata", "name"])
-        }
-        var nsOverride: String? = nil
-        if let t = action.namespace { nsOverride = try await env.evaluator.string(t, scope, what: "\(step): namespace") }
-        var prepared = try await ManifestPreparation.prepare(manifest, namespaceOverride: nsOverride, env: env, step: step)
-        let link = Ownership.attach(to: &prepared.body, childNamespaced: true, childNamespace: prepared.ref.namespace, env: env)
-        prepared.body.set(.string("\(handler)/\(stepName(step))"), at: ["metadata", "annotations", createdByAnnotation])
-
+        let prepared = try await render(action, scope, env, step: step)
+        let link = prepared.link
         let (job, created) = try await createOrAdopt(prepared, env, step: step, deadline: deadline)
         var output = Ownership.reference(job, link: link)
         output["created"] = .bool(created)
@@ -67,6 +51,30 @@ enum JobStep {
             return StepOutcome(output: output, children: [ChildRef(job, link: link)])
         }
         throw StepError(env.redact(await failureMessage(finished, prepared.ref, env, step: step)))
+    }
+
+    /// The Job as it would be created: its template rendered, its deterministic name when the
+    /// template gives none, its namespace, its tie to the resource and the `created-by`
+    /// annotation (`yopf plan` shows this).
+    static func render(_ action: JobAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> PreparedManifest {
+        var manifest = try await env.evaluator.render(action.manifest, scope)
+        guard case .object = manifest else {
+            throw StepError("\(step): the Job template must render to one object, got \(manifest.typeName)", permanent: true)
+        }
+        guard manifest["kind"]?.string == "Job", (manifest["apiVersion"]?.string ?? "").hasPrefix("batch/") else {
+            throw StepError("\(step): the job template must be a batch/v1 Job, got \(manifest["apiVersion"]?.string ?? "?") \(manifest["kind"]?.string ?? "?")", permanent: true)
+        }
+        let handler = handlerID(env)
+        if (manifest["metadata"]?["name"]?.string ?? "").isEmpty {
+            let key = handler.isEmpty ? templateIdentity(action.manifest) : handler
+            manifest.set(.string(jobName(owner: env.ownerName, uid: env.ownerUID, handler: key, step: step)), at: ["metadata", "name"])
+        }
+        var nsOverride: String? = nil
+        if let t = action.namespace { nsOverride = try await env.evaluator.string(t, scope, what: "\(step): namespace") }
+        var prepared = try await ManifestPreparation.prepare(manifest, namespaceOverride: nsOverride, env: env, step: step)
+        prepared.link = Ownership.attach(to: &prepared.body, childNamespaced: true, childNamespace: prepared.ref.namespace, env: env)
+        prepared.body.set(.string("\(handler)/\(stepName(step))"), at: ["metadata", "annotations", createdByAnnotation])
+        return prepared
     }
 
     // MARK: Naming

@@ -2,12 +2,17 @@ import JSONValue
 import Kube
 import Spec
 
-/// Checks a rendered manifest and fills in what it may leave out: the namespace.
-struct PreparedManifest: Sendable {
-    var body: JSON
-    var info: ResourceInfo
-    var ref: ObjectRef
+/// A manifest as a step sends it: templates rendered, namespace filled in, and (once
+/// `Ownership.attach` ran) tied to the resource.
+public struct PreparedManifest: Sendable {
+    public var body: JSON
+    public var info: ResourceInfo
+    public var ref: ObjectRef
+    /// How it is tied to the resource; nil: not tied (yet, or `ifExists: keep`).
+    public var link: Ownership.Link?
 }
+
+/// Checks a rendered manifest and fills in what it may leave out: the namespace.
 
 enum ManifestPreparation {
     static func prepare(_ manifest: JSON, namespaceOverride: String?, env: StepEnvironment, step: String) async throws -> PreparedManifest {
@@ -32,7 +37,7 @@ enum ManifestPreparation {
         } else {
             body.remove(at: ["metadata", "namespace"])
         }
-        return PreparedManifest(body: body, info: info, ref: ObjectRef(info.gvr, namespace: namespace, name: name))
+        return PreparedManifest(body: body, info: info, ref: ObjectRef(info.gvr, namespace: namespace, name: name), link: nil)
     }
 
     /// Renders a step's manifests and prepares each.

@@ -17,7 +17,8 @@ enum GetStep {
 }
 
 enum ListStep {
-    static func run(_ action: ListAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
+    /// The kind, the namespace (nil: cluster-scoped) and the label selector, rendered.
+    static func render(_ action: ListAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> (ResourceInfo, String?, String?) {
         let (info, ref) = try await TargetResolution.resolve(action.target, scope, env, step: step, needsName: false)
         var selector: String? = nil
         if let t = action.selector {
@@ -32,11 +33,16 @@ enum ListStep {
                 throw StepError("\(step): selector must render to a string or an object of labels", permanent: true)
             }
         }
+        return (info, ref.namespace, selector)
+    }
+
+    static func run(_ action: ListAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
+        let (info, namespace, selector) = try await render(action, scope, env, step: step)
         do {
             var items: [JSON] = []
             var token: String? = nil
             repeat {
-                let page = try await env.api.list(info.gvr, namespace: ref.namespace, options: ListOptions(labelSelector: selector, limit: 500, continueToken: token))
+                let page = try await env.api.list(info.gvr, namespace: namespace, options: ListOptions(labelSelector: selector, limit: 500, continueToken: token))
                 items += (page["items"]?.array ?? []).map { item in
                     var o = item
                     if o["kind"] == nil { o["kind"] = .string(info.kind); o["apiVersion"] = .string(info.gvr.apiVersion) }

@@ -15,7 +15,7 @@ enum RunStep {
     /// write then fails with EPIPE, which ChildProcess handles), as servers do.
     static let sigpipeIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
-    static func run(_ action: RunAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
+    static func render(_ action: RunAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> LocalCommand {
         let argvValue = try await env.evaluator.render(action.command, scope)
         guard let list = argvValue.array, !list.isEmpty else {
             throw StepError("\(step): command must render to a non-empty list of strings", permanent: true)
@@ -42,6 +42,14 @@ enum RunStep {
             for (k, v) in scope.variables { context[k] = v }
             input = context
         }
+        return LocalCommand(argv: argv, environment: environment, stdin: input)
+    }
+
+    static func run(_ action: RunAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
+        let command = try await render(action, scope, env, step: step)
+        let argv = command.argv
+        let environment = command.environment
+        let input = command.stdin
         let stdin: [UInt8] = input.string.map { Array($0.utf8) } ?? input.serializedBytes()
         let millis = max(1, Int((deadline - ContinuousClock.now).components.seconds * 1000))
         _ = sigpipeIgnored
@@ -67,6 +75,14 @@ enum RunStep {
         }
         return StepOutcome(output: output)
     }
+}
+
+/// A local command as a `run` step would start it: argv (a relative program path
+/// resolved against the operator's folder), extra environment, and the stdin value.
+public struct LocalCommand: Sendable {
+    public var argv: [String]
+    public var environment: [String: String]
+    public var stdin: JSON
 }
 
 /// Trimming command output for status and messages.

@@ -6,7 +6,8 @@ import Spec
 /// `scale`: sets replicas through the scale subresource of any scalable kind; with
 /// `wait`, until the workload reports that many ready replicas.
 enum ScaleStep {
-    static func run(_ action: ScaleAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
+    /// The object to scale and the replicas, rendered; no API call but discovery.
+    static func render(_ action: ScaleAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> (ResourceInfo, ObjectRef, Int) {
         let (info, ref) = try await TargetResolution.resolve(action.target, scope, env, step: step)
         guard info.subresources.contains("scale") else {
             throw StepError("\(step): \(info.kind) has no scale subresource", permanent: true)
@@ -15,10 +16,18 @@ enum ScaleStep {
         guard let replicas = rendered.int ?? rendered.string.flatMap({ Int($0) }), replicas >= 0 else {
             throw StepError("\(step): replicas must be a whole number ≥ 0, got \(rendered.serialized())", permanent: true)
         }
+        return (info, ref, replicas)
+    }
+
+    /// The body of the scale subresource patch.
+    static func patchBody(replicas: Int) -> JSON { ["spec": ["replicas": .int(replicas)]] }
+
+    static func run(_ action: ScaleAction, _ scope: Scope, _ env: StepEnvironment, step: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {
+        let (info, ref, replicas) = try await render(action, scope, env, step: step)
         // The version our write left, so that an owned-kind watch knows it for ours.
         let written: ChildRef
         do {
-            let scale = try await env.api.patch(ref, subresource: "scale", type: .merge, body: ["spec": ["replicas": .int(replicas)]],
+            let scale = try await env.api.patch(ref, subresource: "scale", type: .merge, body: patchBody(replicas: replicas),
                                                 options: WriteOptions(fieldManager: env.fieldManager))
             written = ChildRef(apiVersion: info.gvr.apiVersion, kind: info.kind, namespace: ref.namespace, name: ref.name,
                                uid: scale["metadata"]?["uid"]?.string ?? "", resourceVersion: scale["metadata"]?["resourceVersion"]?.string, link: nil)

@@ -39,11 +39,19 @@ public struct StepError: Error, Sendable, CustomStringConvertible {
 /// Evaluates the operator's compiled expressions and templates.
 public struct Evaluator: Sendable {
     public let pool: JQPool
+    /// Asked before each evaluation: a value to use instead of evaluating the expression,
+    /// or nil to evaluate it. `yopf plan` puts placeholders there for expressions that read
+    /// what it cannot know (an earlier step's output). Nil in the runtime.
+    public let standIn: (@Sendable (Expression) -> JSON?)?
 
-    public init(pool: JQPool) { self.pool = pool }
+    public init(pool: JQPool, standIn: (@Sendable (Expression) -> JSON?)? = nil) {
+        self.pool = pool
+        self.standIn = standIn
+    }
 
     /// The first output of an expression (null when none).
     public func value(_ e: Expression, _ scope: Scope) async throws -> JSON {
+        if let standIn, let value = standIn(e) { return value }
         do {
             return try await pool.evaluateFirst(e.id.index, input: scope.object, variables: scope.variables)
         } catch let error as JQEvaluationError {
@@ -53,6 +61,7 @@ public struct Evaluator: Sendable {
 
     /// Every output of an expression.
     public func values(_ e: Expression, _ scope: Scope) async throws -> [JSON] {
+        if let standIn, let value = standIn(e) { return [value] }
         do {
             return try await pool.evaluate(e.id.index, input: scope.object, variables: scope.variables)
         } catch let error as JQEvaluationError {

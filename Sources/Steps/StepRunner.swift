@@ -9,7 +9,7 @@ public enum StepRunner {
     public static let defaultTimeout: Duration = .seconds(300)
 
     public static func run(_ step: StepSpec, scope: Scope, env: StepEnvironment, handlerDeadline: ContinuousClock.Instant? = nil) async throws -> StepOutcome? {
-        let label = "step \(step.displayName)"
+        let stepLabel = label(of: step)
         if let condition = step.condition, !(try await env.evaluator.isTrue(condition, scope)) {
             return nil  // skipped
         }
@@ -17,27 +17,46 @@ public enum StepRunner {
         if let handlerDeadline, handlerDeadline < deadline { deadline = handlerDeadline }
         do {
             if let forEach = step.forEach {
-                var items = try await env.evaluator.values(forEach, scope)
-                if items.count == 1, let array = items[0].array { items = array }
+                let items = try await items(of: forEach, scope: scope, evaluator: env.evaluator)
                 var outputs: [JSON] = []
                 var status: JSON? = nil
                 var children: [ChildRef] = []
                 for (i, item) in items.enumerated() {
-                    var s = scope
-                    s.variables["item"] = item
-                    s.variables["index"] = .int(i)
-                    let outcome = try await runOnce(step, s, env, label: "\(label)[\(i)]", deadline: deadline)
+                    let outcome = try await runOnce(step, itemScope(scope, item: item, index: i), env, label: Self.label(of: step, item: i), deadline: deadline)
                     outputs.append(outcome.output)
                     children += outcome.children
                     if let p = outcome.statusPatch { status = (status ?? [:]).mergePatched(with: p) }
                 }
                 return StepOutcome(output: .array(outputs), statusPatch: status, children: children)
             }
-            return try await runOnce(step, scope, env, label: label, deadline: deadline)
+            return try await runOnce(step, scope, env, label: stepLabel, deadline: deadline)
         } catch let error as StepError where step.onError == .continue && !Task.isCancelled {
             env.logger.warning("step failed; onError: continue", metadata: ["step": .string(step.displayName), "error": .string(env.redact(error.message))])
             return StepOutcome(output: ["ok": false, "error": .string(env.redact(error.message))])
         }
+    }
+
+    /// How messages, Job names and `created-by` annotations name a step: `step rotate`,
+    /// and `step certificates[2]` for one item of a `forEach`.
+    public static func label(of step: StepSpec, item: Int? = nil) -> String {
+        let label = "step \(step.displayName)"
+        return item.map { "\(label)[\($0)]" } ?? label
+    }
+
+    /// The items of a `forEach`: every output of the expression, or the elements of the
+    /// one array it yields.
+    public static func items(of forEach: Expression, scope: Scope, evaluator: Evaluator) async throws -> [JSON] {
+        let items = try await evaluator.values(forEach, scope)
+        if items.count == 1, let array = items[0].array { return array }
+        return items
+    }
+
+    /// The scope of one item of a `forEach`: `$item` and `$index` bound.
+    public static func itemScope(_ scope: Scope, item: JSON, index: Int) -> Scope {
+        var s = scope
+        s.variables["item"] = item
+        s.variables["index"] = .int(index)
+        return s
     }
 
     static func runOnce(_ step: StepSpec, _ scope: Scope, _ env: StepEnvironment, label: String, deadline: ContinuousClock.Instant) async throws -> StepOutcome {

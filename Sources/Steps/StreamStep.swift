@@ -19,35 +19,60 @@ enum StreamStep {
 
     static func run(_ action: StreamAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> StepOutcome {
         let pods = try ExecStep.podAccess(env, step: step)
-        let target = try await ExecTarget.resolve(action.exec, scope, env, step: step)
+        let (command, input) = try await render(action, scope, env, step: step)
+        let target = try await ExecTarget.resolve(command, env, step: step)
         let counter = ByteCounter()
         let result: PodExecResult
         var source: JSON? = nil
-        switch action.stdin {
-        case .value(let e):
-            let v = try await env.evaluator.value(e, scope)
+        switch input {
+        case .value(let v):
             let bytes = v.string.map { Array($0.utf8) } ?? v.serializedBytes()
             result = try await target.run(pods, stdin: counted(.bytes(bytes), counter), step: step)
         case .secretKey(let name, let key):
-            let bytes = try await keyBytes(secret: true, name: name, key: key, scope, env, step: step)
+            let bytes = try await keyBytes(secret: true, name: name, key: key, env, step: step)
             result = try await target.run(pods, stdin: counted(.bytes(bytes), counter), step: step)
         case .configMapKey(let name, let key):
-            let bytes = try await keyBytes(secret: false, name: name, key: key, scope, env, step: step)
+            let bytes = try await keyBytes(secret: false, name: name, key: key, env, step: step)
             result = try await target.run(pods, stdin: counted(.bytes(bytes), counter), step: step)
-        case .file(let path):
-            let full = path.hasPrefix("/") ? path : Files.join(env.operatorDirectory, path)
+        case .file(let full):
             let file = try FileChunks(path: full, chunkSize: fileChunk, step: step)
             defer { file.close() }
             result = try await target.run(pods, stdin: counted(PodExecInput { try file.next() }, counter), step: step)
-        case .fromExec(let sourceAction):
-            let from = try await ExecTarget.resolve(sourceAction, scope, env, step: "\(step) (stdin from exec)")
-            (result, source) = try await pipe(from: from, expect: sourceAction.expectExitCodes, into: target, pods, counter, env, step: step)
+        case .fromExec(let sourceCommand, let expect):
+            let from = try await ExecTarget.resolve(sourceCommand, env, step: "\(step) (stdin from exec)")
+            (result, source) = try await pipe(from: from, expect: expect, into: target, pods, counter, env, step: step)
         }
         var output = target.output(result)
         output["bytesIn"] = .int(counter.total)
         if let source { output["source"] = source }
         try target.check(result, expect: action.exec.expectExitCodes, env: env, step: step)
         return StepOutcome(output: output)
+    }
+
+    /// The command and where its stdin comes from, rendered; no API call.
+    static func render(_ action: StreamAction, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> (PodCommand, StreamInput) {
+        let command = try await ExecTarget.render(action.exec, scope, env, step: step)
+        switch action.stdin {
+        case .value(let e):
+            return (command, .value(try await env.evaluator.value(e, scope)))
+        case .secretKey(let name, let key):
+            let (n, k) = try await renderKey(kind: "Secret", name: name, key: key, scope, env, step: step)
+            return (command, .secretKey(name: n, key: k))
+        case .configMapKey(let name, let key):
+            let (n, k) = try await renderKey(kind: "ConfigMap", name: name, key: key, scope, env, step: step)
+            return (command, .configMapKey(name: n, key: k))
+        case .file(let path):
+            return (command, .file(path.hasPrefix("/") ? path : Files.join(env.operatorDirectory, path)))
+        case .fromExec(let sourceAction):
+            let source = try await ExecTarget.render(sourceAction, scope, env, step: "\(step) (stdin from exec)")
+            return (command, .fromExec(source, expect: sourceAction.expectExitCodes))
+        }
+    }
+
+    private static func renderKey(kind: String, name t: TemplateValue, key k: TemplateValue, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> (String, String) {
+        let name = try await env.evaluator.string(t, scope, what: "\(step): \(kind) name")
+        let key = try await env.evaluator.string(k, scope, what: "\(step): \(kind) key")
+        return (name, key)
     }
 
     private static func counted(_ input: PodExecInput, _ counter: ByteCounter) -> PodExecInput {
@@ -60,10 +85,8 @@ enum StreamStep {
 
     /// A key of a Secret (base64 `data`) or a ConfigMap (`data` text or `binaryData`) in the
     /// resource's namespace.
-    private static func keyBytes(secret: Bool, name t: TemplateValue, key k: TemplateValue, _ scope: Scope, _ env: StepEnvironment, step: String) async throws -> [UInt8] {
+    private static func keyBytes(secret: Bool, name: String, key: String, _ env: StepEnvironment, step: String) async throws -> [UInt8] {
         let kind = secret ? "Secret" : "ConfigMap"
-        let name = try await env.evaluator.string(t, scope, what: "\(step): \(kind) name")
-        let key = try await env.evaluator.string(k, scope, what: "\(step): \(kind) key")
         guard let namespace = env.ownerNamespace else {
             throw StepError("\(step): the \(kind) is looked up in the resource's namespace, and the resource being handled is cluster-scoped", permanent: true)
         }
@@ -139,6 +162,16 @@ enum StreamStep {
             return (result, source)
         }
     }
+}
+
+/// Where a `stream` step's stdin comes from, rendered (a file as the path it opens).
+public enum StreamInput: Sendable {
+    case value(JSON)
+    case secretKey(name: String, key: String)
+    case configMapKey(name: String, key: String)
+    case file(String)
+    /// The stdout of a command in another pod, and its exit codes that count as success.
+    case fromExec(PodCommand, expect: [Int])
 }
 
 /// A bounded byte queue between one writer and one reader: `write` waits while `capacity`

@@ -105,6 +105,15 @@ import JSONValue
         #expect(scalar["a"]?["b"] == "deep")
     }
 
+    @Test func settingAtAPathKeepsTheKeyOrder() {
+        // A manifest keeps its layout when yopf fills in its namespace or labels.
+        var v: JSON = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "x"], "data": ["k": "v"]]
+        v.set("default", at: ["metadata", "namespace"])
+        v.set("op", at: ["metadata", "labels", "yopf.dev/operator"])
+        v.remove(at: ["metadata", "name"])
+        #expect(v.serialized() == #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"namespace":"default","labels":{"yopf.dev/operator":"op"}},"data":{"k":"v"}}"#)
+    }
+
     @Test func mergePatchFollowsRFC7386() {
         let target: JSON = ["a": "b", "c": ["d": "e", "f": "g"]]
         let patch: JSON = ["a": "z", "c": ["f": .null]]
