@@ -72,11 +72,11 @@ import Testing
             OperatorLoader.load(yaml: broken, file: "operator.yaml", folder: Shipped.folder("certificates"))
                 .diagnostics.map(\.description)
         }
-        // Where the typo is: the line of `| from_entries`, the column just after it.
+        // Where the typo is: the line of `| from_entries`, the column just after the `as`.
         let lines = original.split(separator: "\n", omittingEmptySubsequences: false)
         let index = try #require(lines.firstIndex { $0.contains("| from_entries }}") })
-        let column = try #require(lines[index].range(of: "| from_entries")).upperBound
-        let col = lines[index].distance(from: lines[index].startIndex, to: column) + 2
+        let before = try #require(lines[index].split(separator: "| from_entries", maxSplits: 1, omittingEmptySubsequences: false).first)
+        let col = before.count + "| from_entries as".count + 1
         #expect(problems.count == 1)
         #expect(problems.first?.hasPrefix("operator.yaml:\(index + 1):\(col): jq error in status: syntax error") == true, "\(problems)")
     }
