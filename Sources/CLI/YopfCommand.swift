@@ -12,6 +12,7 @@ public struct YopfCommand: AsyncParsableCommand {
             ManifestsCommand.self,
             CheckCommand.self,
             PlanCommand.self,
+            TestCommand.self,
             DevClusterCommand.self,
         ]
     )

@@ -27,6 +27,8 @@ public final class SimulatedOperator: Sendable {
     public let commands: PodCommandScript
     public let counters: HandlerCounters
     public let log: LogBuffer
+    /// The operator's calls to the cluster, recorded and, when a scenario says, failed.
+    public let api: OperatorAPI
     /// Waits shorter than this pass on their own while settling.
     public let shortWait: Duration
     /// How long (real time) settling may take before the operator is declared stuck on
@@ -54,7 +56,9 @@ public final class SimulatedOperator: Sendable {
         workloads = ScenarioWorkloads(cluster: cluster, now: { [clock] in clock.timestamp })
         let counters = HandlerCounters()
         self.counters = counters
-        runner = OperatorRunner(loaded: loaded, api: cluster, namespaces: nil, concurrency: concurrency,
+        let api = OperatorAPI(cluster: cluster)
+        self.api = api
+        runner = OperatorRunner(loaded: loaded, api: api, namespaces: nil, concurrency: concurrency,
                                 logger: log.logger(level: logLevel, time: { [clock] in Self.virtualTime(clock) }),
                                 counters: counters, clock: clock)
         let current = self.current

@@ -11,7 +11,9 @@ public enum StepRunner {
     public static func run(_ step: StepSpec, scope: Scope, env: StepEnvironment, handlerDeadline: ContinuousClock.Instant? = nil) async throws -> StepOutcome? {
         let stepLabel = label(of: step)
         if let condition = step.condition, !(try await env.evaluator.isTrue(condition, scope)) {
-            return nil  // skipped
+            // Said in the log so that `yopf test` can tell a skipped step from one that ran.
+            env.logger.debug("step skipped: its if is false", metadata: ["step": .string(step.displayName)])
+            return nil
         }
         var deadline = env.clock.now + (step.timeout ?? defaultTimeout)
         if let handlerDeadline, handlerDeadline < deadline { deadline = handlerDeadline }

@@ -1,8 +1,8 @@
 /// "Did you mean …?" for misspelt field names and enum values.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word` by edit distance, when it is close enough to be a
     /// plausible typo (at most a third of the word's length, at least 1) — else nil.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {
@@ -16,7 +16,7 @@ enum Suggestion {
     }
 
     /// ` (did you mean "x"?)`, or "" without a close candidate.
-    static func hint(for word: String, among candidates: [String]) -> String {
+    public static func hint(for word: String, among candidates: [String]) -> String {
         guard let match = closest(to: word, among: candidates) else { return "" }
         return " (did you mean \"\(match)\"?)"
     }
