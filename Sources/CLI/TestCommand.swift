@@ -68,7 +68,10 @@ struct TestCommand: AsyncParsableCommand {
             let result = await runner.run(scenario)
             results.append(result)
             print(ScenarioReport.line(result))
-            for failure in result.failures { print(ScenarioReport.failure(failure), terminator: "") }
+            // The step's log once, after the last of its failures.
+            for (i, failure) in result.failures.enumerated() {
+                print(ScenarioReport.failure(failure, withLog: i == result.failures.count - 1), terminator: "")
+            }
         }
         let ran = results.filter { $0.name != "(the file)" }
         print(ScenarioReport.summary(ran, wall: ContinuousClock.now - started) + (errors > 0 ? "; \(errors) problem\(errors == 1 ? "" : "s") in files" : ""))

@@ -17,6 +17,7 @@ struct ExpectationChecker: Sendable {
         var commands: Int
         var calls: Int
         var events: Int
+        var changes: Int
     }
 
     static let writeOptions = WriteOptions(fieldManager: "yopf-test")
@@ -25,6 +26,7 @@ struct ExpectationChecker: Sendable {
     let scenario: Scenario
     let pool: JQPool?
     let events: EventLog
+    let changes: ChangeLog
 
     var cluster: MemoryCluster { sim.cluster }
 
@@ -88,7 +90,8 @@ struct ExpectationChecker: Sendable {
     func check(_ expectation: Expectation, since window: Window) async -> ScenarioFailure? {
         do {
             switch expectation.kind {
-            case .object(let target, let check): return try await object(target, check, expectation.mark)
+            case .object(let target, let check, let history):
+                return try await object(target, check, history ? window : nil, expectation.mark)
             case .ran(let names): return ran(names, mustRun: true, expectation.mark, window)
             case .notRan(let names): return ran(names, mustRun: false, expectation.mark, window)
             case .event(let match, let absent): return event(match, absent: absent, expectation.mark, window)
@@ -126,11 +129,17 @@ struct ExpectationChecker: Sendable {
         return all.prefix(lines).joined(separator: "\n") + "\n… (\(all.count - lines) more lines)\n"
     }
 
-    func object(_ target: ObjectTarget, _ check: ObjectCheck, _ mark: SourceMark) async throws -> ScenarioFailure? {
+    func object(_ target: ObjectTarget, _ check: ObjectCheck, _ history: Window?, _ mark: SourceMark) async throws -> ScenarioFailure? {
         let info = try await info(apiVersion: target.apiVersion, kind: target.kind)
         let ns = namespace(info, target.namespace)
         let input: JSON?
-        if let name = target.name {
+        if let history, let name = target.name {
+            // The object after each change during the step (a deletion: as it went).
+            input = .array(changes.changes(from: history.changes).filter {
+                $0.group == info.gvr.group && $0.resource == info.gvr.resource && $0.namespace == (ns ?? "")
+                    && $0.object["metadata"]?["name"]?.string == name
+            }.map(\.object))
+        } else if let name = target.name {
             do {
                 input = try await cluster.get(ObjectRef(info.gvr, namespace: ns, name: name))
             } catch let e as KubeError where e.code == 404 {

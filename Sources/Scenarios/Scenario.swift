@@ -104,8 +104,9 @@ public struct Expectation: Sendable {
     public var kind: Kind
 
     public enum Kind: Sendable {
-        /// An object (or, without a name, the list of objects) and what must hold of it.
-        case object(ObjectTarget, ObjectCheck)
+        /// An object (or, without a name, the list of objects) and what must hold of it;
+        /// with `history`, of the list of its states after each change during the step.
+        case object(ObjectTarget, ObjectCheck, history: Bool)
         /// Handlers (`id`) or steps (`id/step`) that ran during the step.
         case ran([String])
         case notRan([String])

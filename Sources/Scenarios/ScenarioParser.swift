@@ -488,7 +488,7 @@ final class FileReader {
         }
         let p = path + [.key(key)]
         let m = mark(path, atKey: false)
-        let allowedBeside: [String] = key == "object" ? ["jq", "equals", "exists"] : []
+        let allowedBeside: [String] = key == "object" ? ["jq", "equals", "exists", "history"] : []
         for other in o.keys where other != key && !allowedBeside.contains(other) {
             error(path + [.key(other)], atKey: true, "unknown key \"\(other)\" beside \(key)\(allowedBeside.isEmpty ? "" : "; known: \(allowedBeside.joined(separator: ", "))")")
         }
@@ -509,7 +509,11 @@ final class FileReader {
                 return nil
             }
             if o["equals"] != nil && o["jq"] == nil { error(path + [.key("equals")], atKey: true, "equals: needs jq: (the value to compare)") }
-            return Expectation(mark: m, kind: .object(t, check))
+            let history = bool(o["history"], path + [.key("history")]) ?? false
+            if history && (t.name == nil || o["exists"] != nil) {
+                error(path + [.key("history")], atKey: true, "history: needs an object with a name, and jq: (not exists:)")
+            }
+            return Expectation(mark: m, kind: .object(t, check, history: history))
         case "ran", "notRan":
             guard let names = strings(v, p) else { return nil }
             if names.isEmpty { error(p, "\(key): the list is empty") }

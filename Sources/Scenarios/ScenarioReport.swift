@@ -15,7 +15,7 @@ public enum ScenarioReport {
     }
 
     /// A failure as printed under its scenario's line.
-    public static func failure(_ f: ScenarioFailure) -> String {
+    public static func failure(_ f: ScenarioFailure, withLog: Bool = true) -> String {
         var out = "\(f.mark): "
         if let step = f.step { out += "step \(step) (\(f.stepTitle ?? "")): " }
         out += f.message + "\n"
@@ -27,10 +27,11 @@ public enum ScenarioReport {
         if let context = f.context {
             out += context.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }.map { "  \($0)\n" }.joined()
         }
-        if !f.log.isEmpty {
+        if withLog && !f.log.isEmpty {
             let shown = f.log.suffix(logLines)
             out += "  log of the step\(shown.count < f.log.count ? " (last \(shown.count) of \(f.log.count) lines)" : ""):\n"
-            out += shown.map { "    \($0)\n" }.joined()
+            // A log line may hold several lines (a command's output): each is indented.
+            out += shown.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)\n" }.joined() }.joined()
         }
         return out
     }
@@ -62,7 +63,7 @@ public enum ScenarioReport {
                 out += ">\n"
                 let first = r.failures[0]
                 out += "      <failure message=\"\(escape("\(first.mark): \(first.message)"))\" type=\"ScenarioFailure\">"
-                out += escape(r.failures.map(failure).joined(separator: "\n"))
+                out += escape(r.failures.enumerated().map { failure($1, withLog: $0 == r.failures.count - 1) }.joined(separator: "\n"))
                 out += "</failure>\n"
                 out += "    </testcase>\n"
             }

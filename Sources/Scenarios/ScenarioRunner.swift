@@ -112,11 +112,16 @@ public final class ScenarioRunner: Sendable {
         let log = LogBuffer(echo: echo)
         let sim = SimulatedOperator(loaded: loaded, clock: clock, log: log)
         let events = EventLog()
+        let changes = ChangeLog()
         sim.cluster.observe { (change: ClusterChange) in
-            if change.resource == "events" && change.group.isEmpty && change.type != WatchEvent.EventType.deleted { events.add(change.object) }
+            if change.resource == "events" && change.group.isEmpty {
+                if change.type != WatchEvent.EventType.deleted { events.add(change.object) }
+            } else {
+                changes.add(change)
+            }
         }
         let pool = scenario.program.map { JQPool(program: $0, maxWorkers: 1) }
-        let checker = ExpectationChecker(sim: sim, scenario: scenario, pool: pool, events: events)
+        let checker = ExpectationChecker(sim: sim, scenario: scenario, pool: pool, events: events, changes: changes)
         defer {}
         do {
             try await sim.installCRD()
@@ -137,7 +142,7 @@ public final class ScenarioRunner: Sendable {
         }
         for step in scenario.steps {
             trace?("  step \(step.number) (\(step.mark.line)): \(step.title)")
-            let window = ExpectationChecker.Window(log: log.count, commands: sim.commands.recorded.count, calls: sim.api.callCount, events: events.count)
+            let window = ExpectationChecker.Window(log: log.count, commands: sim.commands.recorded.count, calls: sim.api.callCount, events: events.count, changes: changes.count)
             do {
                 if let action = step.action { try await perform(action, sim: sim, checker: checker) }
             } catch {
@@ -221,6 +226,14 @@ public final class ScenarioRunner: Sendable {
         if let e = error as? ScenarioRuntimeError { return e.message }
         return "\(error)"
     }
+}
+
+/// Every other change the cluster saw, in order (what `history:` reads).
+final class ChangeLog: Sendable {
+    private let changes = Mutex<[ClusterChange]>([])
+    func add(_ change: ClusterChange) { changes.withLock { $0.append(change) } }
+    var count: Int { changes.withLock { $0.count } }
+    func changes(from index: Int) -> [ClusterChange] { changes.withLock { Array($0.dropFirst(index)) } }
 }
 
 /// The Events the cluster saw created or bumped, in order.
