@@ -117,8 +117,10 @@ struct ExpectationChecker: Sendable {
     }
 
     /// An object as found, without what only the API server cares about.
-    static func trimmed(_ object: JSON) -> JSON {
-        var o = object
+    static func trimmed(_ value: JSON) -> JSON {
+        if let items = value.array { return .array(items.map(trimmed)) }
+        guard value["metadata"]?.object != nil else { return value }
+        var o = value
         o["metadata"]?["managedFields"] = nil
         return o
     }
@@ -158,7 +160,7 @@ struct ExpectationChecker: Sendable {
                 return failure(mark, "\(target) does not exist", expected: "exists\n", found: "not there\n", context: try await present(info, ns))
             }
             return failure(mark, "\(target) exists and should not", expected: "not there\n", found: "exists\n",
-                           context: input.map { Self.clip(Self.show(Self.trimmed($0))) })
+                           context: input.map { "as found:\n" + Self.clip(Self.show(Self.trimmed($0))) })
         case .holds(let e), .equals(let e, _):
             guard let input else {
                 return failure(mark, "\(target) does not exist", context: try await present(info, ns))
@@ -166,7 +168,7 @@ struct ExpectationChecker: Sendable {
             guard let pool else { return failure(mark, "no jq program (internal)") }
             let value: JSON
             do {
-                let outputs = try await pool.evaluate(e.index, input: input.array.map { .array($0.map(Self.trimmed)) } ?? Self.trimmed(input))
+                let outputs = try await pool.evaluate(e.index, input: Self.trimmed(input))
                 value = outputs.count == 1 ? outputs[0] : .array(outputs)
             } catch {
                 return failure(mark, "jq \(e.text): \(error)", context: Self.clip(Self.show(Self.trimmed(input))))
