@@ -395,7 +395,8 @@ final class FileReader {
             error(path + [.key(actions[1])], atKey: true, "a step has one action; this one has \(actions.joined(separator: " and ")) (make two steps)")
             return nil
         }
-        if actions.isEmpty && o["expect"] == nil {
+        let unknown = o.keys.contains { !ScenarioParser.actionKeys.contains($0) && $0 != "name" && $0 != "expect" }
+        if actions.isEmpty && o["expect"] == nil && !unknown {
             error(path, "step \(number): no action (\(ScenarioParser.actionKeys.joined(separator: ", "))) and no expect:")
             return nil
         }
