@@ -141,7 +141,7 @@ public final class ScenarioRunner: Sendable {
             return await finish(result, sim, started)
         }
         for step in scenario.steps {
-            trace?("  step \(step.number) (\(step.mark.line)): \(step.title)")
+            trace?("  step \(step.number) (line \(step.mark.line)): \(step.title)")
             let window = ExpectationChecker.Window(log: log.count, commands: sim.commands.recorded.count, calls: sim.api.callCount, events: events.count, changes: changes.count)
             do {
                 if let action = step.action { try await perform(action, sim: sim, checker: checker) }
