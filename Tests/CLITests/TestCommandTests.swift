@@ -158,3 +158,46 @@ struct TestCommandTests {
         #expect(usage == 64)
     }
 }
+
+/// The examples of docs/testing.md's `yopf test` section are real: the scenario shown is
+/// the shipped file's, and the failure shown is what the mutation it describes prints.
+@Suite(.enabled(if: YopfBinary.path != nil, "the yopf binary is not built next to the test bundle"))
+struct TestingDocsTests {
+    static func section() throws -> String {
+        let doc = try String(contentsOfFile: TestCommandTests.root + "/docs/testing.md", encoding: .utf8)
+        let start = try #require(doc.range(of: "## yopf test\n"))
+        let end = try #require(doc.range(of: "## yopf plan\n"))
+        return String(doc[start.upperBound..<end.lowerBound])
+    }
+
+    static func blocks(_ text: String, fence: String) -> [String] {
+        text.components(separatedBy: "```\(fence)\n").dropFirst().map { $0.components(separatedBy: "```\n")[0] }
+    }
+
+    @Test func theScenarioShownIsTheShippedOne() throws {
+        let shown = try #require(Self.blocks(try Self.section(), fence: "yaml").first)
+        let file = try String(contentsOfFile: TestCommandTests.root + "/handlers/mysql/tests/rotate.yaml", encoding: .utf8)
+        #expect(file.components(separatedBy: "---\n")[0] == shown)
+    }
+
+    @Test func theFailureShownIsWhatTheMutationPrints() async throws {
+        let shown = try #require(Self.blocks(try Self.section(), fence: "text").first)
+        let dir = NSTemporaryDirectory() + "yopf-docs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for sub in ["handlers", "examples"] {
+            try FileManager.default.copyItem(atPath: "\(TestCommandTests.root)/\(sub)", toPath: "\(dir)/\(sub)")
+        }
+        let path = "\(dir)/handlers/mysql/operator.yaml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "'--password=${{ $old.spec.password }}'", with: "'--password=${{ .spec.password }}'")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let p = try YopfProcess(["test", "handlers/mysql/tests/rotate.yaml", "--run", "password rotation"], currentDirectory: dir)
+        defer { p.cleanUp() }
+        #expect(await p.waitForExit(limit: .seconds(120)) != nil)
+        #expect(p.process.terminationStatus == 1)
+        // All but the first line (it holds the run's own timing).
+        let lines = shown.split(separator: "\n").dropFirst().joined(separator: "\n")
+        #expect(p.stdout.contains(lines), "\(p.stdout)")
+        #expect(p.stdout.contains("FAIL handlers/mysql/tests/rotate.yaml: password rotation (2 steps, 2s virtual, "))
+    }
+}
