@@ -42,7 +42,9 @@ struct TestCommandTests {
         p.standardInput = FileHandle.nullDevice
         try p.run()
         let pid = p.processIdentifier
-        // Sampled while it runs: a listening server would be open for the whole run.
+        // Sampled while it runs: a listening server would be open for the whole run. The
+        // loop blocks its thread on purpose (usleep, no await): with every cooperative
+        // thread busy with other suites, an awaiting loop would not run until yopf ended.
         var seen = Set<String>()
         var samples = 0
         while p.isRunning {
@@ -51,7 +53,7 @@ struct TestCommandTests {
                 seen.formUnion(Self.sockets(of: pid))
                 samples += 1
             }
-            try await Task.sleep(for: .milliseconds(2))
+            usleep(2000)
         }
         p.waitUntilExit()
         let output = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
