@@ -52,8 +52,8 @@ import Testing
         env["YOPF"] = Self.yopf
         env.removeValue(forKey: "KUBECONFIG")
         process.environment = env
-        // One file per run (the two scripts may run at once), not a pipe: Foundation's readDataToEndOfFile traps when a read
-        // is interrupted (EINTR), which happens under load.
+        // One file per run (the two scripts may run at once), not a pipe: Foundation's
+        // readDataToEndOfFile traps when a read is interrupted (EINTR), under load.
         let logPath = NSTemporaryDirectory() + "yopf-mysql-e2e-\(getpid())-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
