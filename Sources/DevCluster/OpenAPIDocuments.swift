@@ -20,7 +20,12 @@ public struct OpenAPIDocuments: Sendable {
         self.schemas = schemas
     }
 
+    /// What kubectl asks for in Accept (Go's mime parser refuses the `@` in it).
     public static let v2ProtobufType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
+    /// What kube-apiserver answers it with: the same type with `.` for `@`, which Go's
+    /// `mime.ParseMediaType` accepts (kubectl fails on the `@` form: "mime: unexpected
+    /// content after media subtype").
+    public static let v2ProtobufResponseType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 
     /// Kubernetes' own groups: the core group, unqualified names and `*.k8s.io`.
     public static func isBuiltIn(_ group: String) -> Bool {

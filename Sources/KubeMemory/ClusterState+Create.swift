@@ -133,6 +133,10 @@ extension ClusterState {
         if type.hasStatus { object["status"] = nil }
         object = try BuiltinDefaults.onCreate(object, type: type)
         object = try applySchema(object, type: type, validation: request.fieldValidation)
+        object = ClusterState.withoutEmptyMetadata(object)
+        let causes = BuiltinValidation.validate(object, type: type)
+        if !causes.isEmpty { throw invalid(type, name: name, causes) }
+        if GroupResource(type.gvr) == ClusterState.servicesResource { object = try serviceAddresses(object, old: nil) }
         if GroupResource(type.gvr) == GroupResource(BuiltinResources.crds) {
             let causes = CustomResourceDefinitions.validate(object)
             if !causes.isEmpty { throw invalid(type, name: name, causes) }
@@ -145,9 +149,22 @@ extension ClusterState {
         put(object, at: at, event: .added, previous: nil)
         let stored = self.object(at: at) ?? object
         if GroupResource(type.gvr) == GroupResource(BuiltinResources.crds) { registerCRD(stored) }
+        if GroupResource(type.gvr) == GroupResource(BuiltinResources.namespaces) { putDefaultServiceAccount(name, now: request.now) }
         if !stored.objectOwnerUIDs.isEmpty { pending.append(.orphanCheck(at)) }
         settle()
         return stored
+    }
+
+    /// Go leaves empty maps and lists out of metadata (`omitempty`): a patch that empties
+    /// `annotations` leaves no `annotations: {}` behind (kubectl diff relies on it).
+    static func withoutEmptyMetadata(_ object: JSON) -> JSON {
+        var o = object
+        for field in ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"] {
+            if let v = o["metadata"]?[field], v.isNull || v.object?.isEmpty == true || v.array?.isEmpty == true {
+                o.setMetadata(field, nil)
+            }
+        }
+        return o
     }
 
     /// Pruning, defaulting and validation against a CRD's structural schema. With
