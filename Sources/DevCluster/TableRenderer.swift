@@ -76,7 +76,37 @@ struct TableRenderer: Sendable {
         if let printer = try await crdPrinterColumns(), !printer.isEmpty {
             return [name] + printer
         }
+        if info.gvr.group.isEmpty, info.gvr.resource == "events" { return TableRenderer.eventColumns(now: now) }
         return [name] + TableRenderer.builtInColumns(info.gvr) + [age] + TableRenderer.wideColumns(info.gvr)
+    }
+
+    /// `kubectl get events`: kube's event printer has no leading NAME column.
+    static func eventColumns(now: Int) -> [Column] {
+        func wide(_ name: String, _ cell: @escaping @Sendable (JSON) -> JSON) -> Column {
+            Column(name: name, type: "string", format: "", description: name, priority: 1, cell: cell)
+        }
+        let seen = { @Sendable (e: JSON, field: String) -> JSON in
+            age(e[field] ?? e["eventTime"] ?? e["metadata"]?["creationTimestamp"], now: now)
+        }
+        return [
+            column("Last Seen") { seen($0, "lastTimestamp") },
+            column("Type") { $0["type"] ?? "" },
+            column("Reason") { $0["reason"] ?? "" },
+            column("Object") { e in
+                let o = e["involvedObject"] ?? .emptyObject
+                return .string("\((o["kind"]?.string ?? "").lowercased())/\(o["name"]?.string ?? "")")
+            },
+            wide("Subobject") { $0["involvedObject"]?["fieldPath"] ?? "" },
+            wide("Source") { e in
+                let component = e["source"]?["component"]?.string ?? e["reportingComponent"]?.string ?? ""
+                if let host = e["source"]?["host"]?.string, !host.isEmpty { return .string("\(component), \(host)") }
+                return .string(component)
+            },
+            column("Message") { $0["message"] ?? "" },
+            wide("First Seen") { seen($0, "firstTimestamp") },
+            Column(name: "Count", type: "integer", format: "", description: "Count", priority: 1) { $0["count"] ?? 1 },
+            wide("Name") { $0["metadata"]?["name"] ?? "" },
+        ]
     }
 
     /// Priority-1 columns (`kubectl get -o wide`), after AGE as kube's printers put them.

@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 
@@ -31,6 +32,7 @@ enum BuiltinDefaults {
     /// Spec defaults kube fills whenever it decodes an object, so a PUT that leaves them out
     /// gets them back.
     static func onWrite(_ object: JSON, type: ResourceType) -> JSON {
+        if type.gvr.group.isEmpty, type.gvr.resource == "secrets" { return secretDefaults(object) }
         guard !type.isCustom, object["spec"]?.object != nil else { return object }
         var o = object
         func fill(_ path: [String], _ value: JSON) {
@@ -92,6 +94,20 @@ enum BuiltinDefaults {
         default:
             break
         }
+        return o
+    }
+
+    /// `stringData` is write-only: kube merges it into `data` (base64, overriding) and drops
+    /// it. `type` defaults to Opaque.
+    static func secretDefaults(_ secret: JSON) -> JSON {
+        var o = secret
+        if o["type"] == nil || o["type"]?.string == "" { o["type"] = "Opaque" }
+        if let plain = o["stringData"]?.object {
+            var data = o["data"]?.object ?? [:]
+            for (k, v) in plain { data[k] = .string(Base64.encode(Array((v.string ?? v.serialized()).utf8))) }
+            o["data"] = .object(data)
+        }
+        if o["stringData"] != nil { o["stringData"] = nil }
         return o
     }
 

@@ -10,8 +10,11 @@ import Kube
 /// authorization mode, as kube stores them. `PublicPolicy` grants what the three system
 /// roles grant even when their objects are deleted.
 ///
-/// Not stored: the controllers' and nodes' `system:` roles, and aggregation (a ClusterRole
-/// labelled `rbac.authorization.k8s.io/aggregate-to-view` does not extend `view` here).
+/// `view`, `edit` and `admin` aggregate kube's `system:aggregate-to-*` roles, stored too, so
+/// a ClusterRole labelled `rbac.authorization.k8s.io/aggregate-to-view: "true"` extends
+/// `view` as in kube (RBACAuthorizer computes aggregation when it checks; the stored
+/// `rules` of view/edit/admin are not rewritten). Not stored: the controllers' and
+/// nodes' `system:` roles.
 enum BootstrapPolicy {
     static let clusterRoles = GroupVersionResource(group: RBACAuthorizer.rbacGroup, version: "v1", resource: "clusterroles")
     static let clusterRoleBindings = GroupVersionResource(group: RBACAuthorizer.rbacGroup, version: "v1", resource: "clusterrolebindings")
@@ -51,7 +54,7 @@ enum BootstrapPolicy {
 
     /// What `edit` adds: writes to workloads, Secrets, pods' exec/attach, impersonating
     /// ServiceAccounts; not Roles, bindings or quotas.
-    static let editRules: [JSON] = [
+    static let editOnlyRules: [JSON] = [
         rule([""], ["pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"], read),
         rule([""], ["serviceaccounts"], ["impersonate"]),
         rule([""], ["pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"], write),
@@ -66,13 +69,22 @@ enum BootstrapPolicy {
         rule(["policy"], ["poddisruptionbudgets"], write),
         rule(["networking.k8s.io"], ["ingresses", "networkpolicies"], write),
         rule(["coordination.k8s.io"], ["leases"], write + read),
-    ] + viewRules
+    ]
 
     /// What `admin` adds: Roles and RoleBindings in the namespace, local access reviews.
-    static let adminRules: [JSON] = editRules + [
+    static let adminOnlyRules: [JSON] = [
         rule(["authorization.k8s.io"], ["localsubjectaccessreviews"], ["create"]),
         rule(["rbac.authorization.k8s.io"], ["rolebindings", "roles"], write + read),
     ]
+
+    /// kube's `system:aggregate-to-*` roles: `view`, `edit` and `admin` aggregate them (and
+    /// any ClusterRole labelled the same way), so view's rules are in edit and admin too.
+    static func aggregateRole(_ level: String, _ rules: [JSON], into levels: [String]) -> (GroupVersionResource, JSON) {
+        var labels = JSONObject()
+        for l in levels { labels["rbac.authorization.k8s.io/aggregate-to-\(l)"] = "true" }
+        return (clusterRoles, ["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                               "metadata": metadata("system:aggregate-to-\(level)", labels: .object(labels)), "rules": .array(rules)])
+    }
 
     static func clusterRole(_ name: String, _ rules: [JSON], aggregateTo: String? = nil) -> (GroupVersionResource, JSON) {
         var o: JSON = ["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": metadata(name), "rules": .array(rules)]
@@ -94,9 +106,14 @@ enum BootstrapPolicy {
 
     static let objects: [(GroupVersionResource, JSON)] = [
         clusterRole("cluster-admin", [rule(["*"], ["*"], ["*"]), nonResource(["*"], ["*"])]),
-        clusterRole("admin", adminRules, aggregateTo: "admin"),
-        clusterRole("edit", editRules, aggregateTo: "edit"),
+        // The aggregated roles' stored rules are what kube's aggregation controller writes;
+        // RBACAuthorizer recomputes them from the aggregate-to roles on every check.
+        clusterRole("admin", adminOnlyRules + editOnlyRules + viewRules, aggregateTo: "admin"),
+        clusterRole("edit", editOnlyRules + viewRules, aggregateTo: "edit"),
         clusterRole("view", viewRules, aggregateTo: "view"),
+        aggregateRole("admin", adminOnlyRules, into: ["admin"]),
+        aggregateRole("edit", editOnlyRules, into: ["admin", "edit"]),
+        aggregateRole("view", viewRules, into: ["admin", "edit", "view"]),
         clusterRole("system:basic-user", [
             rule(["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], ["create"]),
             rule(["authentication.k8s.io"], ["selfsubjectreviews"], ["create"]),
