@@ -10,7 +10,8 @@
 # Works in a namespace of its own (daily-<random>) and cluster-scoped objects named after
 # it, deleted at the end. Holds on a cluster without nodes (pods stay Pending there):
 # nothing waits for a pod to run. Checks that need authorization print SKIP when every
-# request is allowed (the dev-cluster without --authorization=rbac).
+# request is allowed (the dev-cluster without --authorization=rbac). KNOWN_GAPS (below)
+# names checks a cluster is known to fail.
 set -u
 
 : "${KUBECONFIG:?set KUBECONFIG to the cluster to judge}"
@@ -24,9 +25,19 @@ GROUP=d$RUN.example.com
 kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG" --cache-dir "$work/cache-$RUN" --request-timeout=30s "$@"; }
 k() { kc -n "$NS" "$@"; }
 
-passed=0 failed=0 skipped=0
-pass() { passed=$((passed + 1)); echo "PASS - $1"; }
-fail() { failed=$((failed + 1)); printf 'FAIL - %s\n%s\n' "$1" "$2" | sed '3,$s/^/    /'; }
+passed=0 failed=0 skipped=0 known=0
+# KNOWN_GAPS: check names (one a line) the cluster is known to get wrong (the dev-cluster's
+# documented differences): their failures print KNOWN and do not count; if one passes,
+# that is a failure, so the list stays true.
+is_known() { [ -n "${KNOWN_GAPS:-}" ] && grep -qxF -- "$1" <<<"$KNOWN_GAPS"; }
+pass() {
+    if is_known "$1"; then failed=$((failed + 1)); echo "FAIL - $1 (listed in KNOWN_GAPS but passes: take it off the list)"; return; fi
+    passed=$((passed + 1)); echo "PASS - $1"
+}
+fail() {
+    if is_known "$1"; then known=$((known + 1)); echo "KNOWN - $1"; return; fi
+    failed=$((failed + 1)); printf 'FAIL - %s\n%s\n' "$1" "$2" | sed '3,$s/^/    /'
+}
 skip() { skipped=$((skipped + 1)); echo "SKIP - $1"; }
 
 # ok CHECK PATTERN CMD...: the command succeeds and its output matches the extended regex.
@@ -418,5 +429,5 @@ eventually "foreground deletion removed its ReplicaSets" "^0$" bash -c "'$KUBECT
 ok "delete (background cascade)" 'statefulset.apps "db" deleted' k delete statefulset db --cascade=background
 ok "delete a cluster-scoped object" "deleted" kc delete crd "gizmos.$GROUP"
 
-echo "TOTAL: $passed/$((passed + failed)) passed${skipped:+, $skipped skipped}"
+echo "TOTAL: $passed/$((passed + failed + known)) passed, $skipped skipped, $known known gaps"
 [ "$failed" -eq 0 ]
