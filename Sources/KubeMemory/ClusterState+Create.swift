@@ -171,7 +171,7 @@ extension ClusterState {
     /// `fieldValidation=Strict` an undeclared field fails the write as kube's strict
     /// decoding does; otherwise it is pruned (Warn sends no warning header here).
     func applySchema(_ object: JSON, type: ResourceType, validation: FieldValidation?) throws -> JSON {
-        guard let schema = type.schema else { return object }
+        guard let schema = type.schema else { return try builtinSpecFields(object, type: type, validation: validation) }
         if validation == .strict {
             let unknown = schema.unknownFields(object)
             if !unknown.isEmpty {
@@ -186,6 +186,24 @@ extension ClusterState {
             throw invalid(type, name: object.objectName, violations.map { ($0.field, $0.message, $0.type) })
         }
         return result
+    }
+
+    /// A built-in kind's unknown `spec` fields (BuiltinSpecFields): refused under
+    /// `fieldValidation=Strict` with kube's words, dropped otherwise (kube decodes into Go
+    /// structs, which have no place for them).
+    func builtinSpecFields(_ object: JSON, type: ResourceType, validation: FieldValidation?) throws -> JSON {
+        guard !type.isCustom, let known = BuiltinSpecFields.fields(group: type.gvr.group, resource: type.gvr.resource),
+              let spec = object["spec"]?.object else { return object }
+        let unknown = spec.keys.filter { known[$0] == nil }.sorted()
+        guard !unknown.isEmpty else { return object }
+        if validation == .strict {
+            let kind = type.kind, version = type.gvr.version
+            let fields = unknown.map { "unknown field \(JSON.quote("spec.\($0)"))" }.joined(separator: ", ")
+            throw KubeError.badRequest("\(kind) in version \(JSON.quote(version)) cannot be handled as a \(kind): strict decoding error: \(fields)")
+        }
+        var o = object
+        for field in unknown { o.set(nil, at: ["spec", field]) }
+        return o
     }
 
     /// A message when another type already serves the CRD's group and plural.
