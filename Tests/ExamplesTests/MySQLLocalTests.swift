@@ -54,7 +54,9 @@ import Testing
         process.environment = env
         // Output to a file, not a pipe: Foundation's readDataToEndOfFile traps when a read
         // is interrupted (EINTR), which happens under load.
-        let logPath = NSTemporaryDirectory() + "yopf-mysql-e2e-\(getpid()).log"
+        // One file per run: the two tests run in parallel (a per-process name made one read the
+        // other's file, or find it removed).
+        let logPath = NSTemporaryDirectory() + "yopf-mysql-e2e-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         defer { try? FileManager.default.removeItem(atPath: logPath) }
