@@ -136,7 +136,7 @@ public struct APIRouter: Sendable {
         let accept = r.header("accept") ?? ""
         if MediaType.acceptsPlainJSON(accept) { return .json(documents.v2Document()) }
         if accept.contains("protobuf") {
-            return .full(status: 200, contentType: OpenAPIDocuments.v2ProtobufType, body: documents.v2Protobuf())
+            return .full(status: 200, contentType: OpenAPIDocuments.v2ProtobufResponseType, body: documents.v2Protobuf())
         }
         throw MediaType.notAcceptable(accept)
     }

@@ -20,7 +20,12 @@ public struct OpenAPIDocuments: Sendable {
         self.schemas = schemas
     }
 
+    /// What kubectl asks for in Accept (Go's mime parser refuses the `@` in it).
     public static let v2ProtobufType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
+    /// What kube-apiserver answers it with: the same type with `.` for `@`, which Go's
+    /// `mime.ParseMediaType` accepts (kubectl fails on the `@` form: "mime: unexpected
+    /// content after media subtype").
+    public static let v2ProtobufResponseType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 
     /// Kubernetes' own groups: the core group, unqualified names and `*.k8s.io`.
     public static func isBuiltIn(_ group: String) -> Bool {
@@ -127,6 +132,18 @@ public struct OpenAPIDocuments: Sendable {
                 ],
                 "x-kubernetes-preserve-unknown-fields": true,
             ]
+            // The spec's own fields, one level deep, so that `kubectl explain KIND.spec.FIELD` finds them.
+            if let fields = BuiltinSpecFields.fields(group: info.gvr.group, resource: info.gvr.resource) {
+                var specProperties = JSONObject()
+                for (name, type) in fields.sorted(by: { $0.key < $1.key }) {
+                    specProperties[name] = type == "object" ? ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+                        : type == "array" ? ["type": "array", "items": OpenAPIDocuments.stringLists.contains(name)
+                            ? ["type": "string"] : ["type": "object", "x-kubernetes-preserve-unknown-fields": true]]
+                        : ["type": .string(type)]
+                }
+                s.set(.object(specProperties), at: ["properties", "spec", "properties"])
+                s.set(.string("\(info.kind)Spec; the dev-cluster models its fields one level deep."), at: ["properties", "spec", "description"])
+            }
         }
         var properties = s["properties"]?.object ?? [:]
         properties["apiVersion"] = ["type": "string", "description": "APIVersion defines the versioned schema of this representation of an object."]
@@ -136,6 +153,9 @@ public struct OpenAPIDocuments: Sendable {
         s["x-kubernetes-group-version-kind"] = [OpenAPIDocuments.gvkExtension(info.gvk)]
         return s
     }
+
+    /// Spec fields of built-in kinds that are lists of strings (the others are lists of objects).
+    static let stringLists: Set<String> = ["clusterIPs", "externalIPs", "loadBalancerSourceRanges", "ipFamilies"]
 
     func pathItems(_ info: ResourceInfo, responseSchema: JSON) -> [(String, JSON)] {
         let prefix = info.gvr.group.isEmpty ? "/api/\(info.gvr.version)" : "/apis/\(info.gvr.group)/\(info.gvr.version)"

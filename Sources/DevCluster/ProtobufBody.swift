@@ -2,7 +2,8 @@ import JSONValue
 import Kube
 
 /// Decodes the Kubernetes protobuf bodies kubectl 1.32 sends from its typed commands
-/// (`kubectl create configmap|secret|namespace|serviceaccount|deployment|job`) into JSON.
+/// (`kubectl create configmap|secret|namespace|serviceaccount|deployment|job|cronjob|
+/// role|clusterrole|rolebinding|clusterrolebinding|service|quota|ingress`) into JSON.
 ///
 /// A body is `k8s\0` followed by a `runtime.Unknown` {1 typeMeta {1 apiVersion, 2 kind},
 /// 2 raw}; `raw` is the object's message. Only the kinds those commands create are known,
@@ -76,6 +77,30 @@ enum ProtobufBody {
         ]))),
     ])
 
+    static let jobSpec = ProtoMessage([
+        1: ("parallelism", .int), 2: ("completions", .int), 3: ("activeDeadlineSeconds", .int), 4: ("selector", .message(labelSelector)),
+        5: ("manualSelector", .bool), 6: ("template", .message(podTemplate)), 7: ("backoffLimit", .int),
+        8: ("ttlSecondsAfterFinished", .int), 9: ("completionMode", .string), 10: ("suspend", .bool),
+    ])
+
+    static let policyRule = ProtoMessage([
+        1: ("verbs", .strings), 2: ("apiGroups", .strings), 3: ("resources", .strings), 4: ("resourceNames", .strings),
+        5: ("nonResourceURLs", .strings),
+    ])
+
+    static let binding = ProtoMessage([
+        1: ("metadata", .message(objectMeta)),
+        2: ("subjects", .repeated(ProtoMessage([1: ("kind", .string), 2: ("apiGroup", .string), 3: ("name", .string), 4: ("namespace", .string)]))),
+        3: ("roleRef", .message(ProtoMessage([1: ("apiGroup", .string), 2: ("kind", .string), 3: ("name", .string)]))),
+    ])
+
+    static let ingressBackend = ProtoMessage([
+        4: ("service", .message(ProtoMessage([
+            1: ("name", .string), 2: ("port", .message(ProtoMessage([1: ("name", .string), 2: ("number", .int)]))),
+        ]))),
+        3: ("resource", .message(ProtoMessage([1: ("apiGroup", .string), 2: ("kind", .string), 3: ("name", .string)]))),
+    ])
+
     static let kinds: [GroupVersionKind: ProtoMessage] = [
         GroupVersionKind(group: "", version: "v1", kind: "ConfigMap"): ProtoMessage([
             1: ("metadata", .message(objectMeta)), 2: ("data", .map(bytes: false)), 3: ("binaryData", .map(bytes: true)), 4: ("immutable", .bool),
@@ -100,10 +125,62 @@ enum ProtobufBody {
             ]))),
         ]),
         GroupVersionKind(group: "batch", version: "v1", kind: "Job"): ProtoMessage([
+            1: ("metadata", .message(objectMeta)), 2: ("spec", .message(jobSpec)),
+        ]),
+        GroupVersionKind(group: "batch", version: "v1", kind: "CronJob"): ProtoMessage([
             1: ("metadata", .message(objectMeta)),
             2: ("spec", .message(ProtoMessage([
-                1: ("parallelism", .int), 2: ("completions", .int), 3: ("activeDeadlineSeconds", .int), 4: ("selector", .message(labelSelector)),
-                6: ("template", .message(podTemplate)), 7: ("backoffLimit", .int), 8: ("ttlSecondsAfterFinished", .int), 10: ("suspend", .bool),
+                1: ("schedule", .string), 8: ("timeZone", .string), 2: ("startingDeadlineSeconds", .int), 3: ("concurrencyPolicy", .string),
+                4: ("suspend", .bool), 5: ("jobTemplate", .message(ProtoMessage([1: ("metadata", .message(objectMeta)), 2: ("spec", .message(jobSpec))]))),
+                6: ("successfulJobsHistoryLimit", .int), 7: ("failedJobsHistoryLimit", .int),
+            ]))),
+        ]),
+        GroupVersionKind(group: "", version: "v1", kind: "Service"): ProtoMessage([
+            1: ("metadata", .message(objectMeta)),
+            2: ("spec", .message(ProtoMessage([
+                1: ("ports", .repeated(ProtoMessage([
+                    1: ("name", .string), 2: ("protocol", .string), 6: ("appProtocol", .string), 3: ("port", .intKeepZero),
+                    4: ("targetPort", .intOrString), 5: ("nodePort", .int),
+                ]))),
+                2: ("selector", .map(bytes: false)), 3: ("clusterIP", .string), 18: ("clusterIPs", .strings), 4: ("type", .string),
+                5: ("externalIPs", .strings), 7: ("sessionAffinity", .string), 8: ("loadBalancerIP", .string),
+                9: ("loadBalancerSourceRanges", .strings), 10: ("externalName", .string), 11: ("externalTrafficPolicy", .string),
+                12: ("healthCheckNodePort", .int), 13: ("publishNotReadyAddresses", .bool), 19: ("ipFamilies", .strings),
+                17: ("ipFamilyPolicy", .string), 21: ("loadBalancerClass", .string), 22: ("internalTrafficPolicy", .string),
+            ]))),
+        ]),
+        GroupVersionKind(group: "", version: "v1", kind: "ResourceQuota"): ProtoMessage([
+            1: ("metadata", .message(objectMeta)),
+            2: ("spec", .message(ProtoMessage([
+                1: ("hard", .quantities), 2: ("scopes", .strings),
+                3: ("scopeSelector", .message(ProtoMessage([
+                    1: ("matchExpressions", .repeated(ProtoMessage([1: ("scopeName", .string), 2: ("operator", .string), 3: ("values", .strings)]))),
+                ]))),
+            ]))),
+        ]),
+        GroupVersionKind(group: "rbac.authorization.k8s.io", version: "v1", kind: "Role"): ProtoMessage([
+            1: ("metadata", .message(objectMeta)), 2: ("rules", .repeated(policyRule)),
+        ]),
+        GroupVersionKind(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole"): ProtoMessage([
+            1: ("metadata", .message(objectMeta)), 2: ("rules", .repeated(policyRule)),
+            3: ("aggregationRule", .message(ProtoMessage([1: ("clusterRoleSelectors", .repeated(labelSelector))]))),
+        ]),
+        GroupVersionKind(group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding"): binding,
+        GroupVersionKind(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding"): binding,
+        GroupVersionKind(group: "networking.k8s.io", version: "v1", kind: "Ingress"): ProtoMessage([
+            1: ("metadata", .message(objectMeta)),
+            2: ("spec", .message(ProtoMessage([
+                4: ("ingressClassName", .string), 1: ("defaultBackend", .message(ingressBackend)),
+                2: ("tls", .repeated(ProtoMessage([1: ("hosts", .strings), 2: ("secretName", .string)]))),
+                // IngressRuleValue is inlined in JSON: `http` sits beside `host`.
+                3: ("rules", .repeated(ProtoMessage([
+                    1: ("host", .string),
+                    2: ("ingressRuleValue", .inline(ProtoMessage([
+                        1: ("http", .message(ProtoMessage([
+                            1: ("paths", .repeated(ProtoMessage([1: ("path", .string), 3: ("pathType", .string), 2: ("backend", .message(ingressBackend))]))),
+                        ]))),
+                    ]))),
+                ]))),
             ]))),
         ]),
     ]
@@ -119,6 +196,10 @@ struct ProtoMessage: Sendable {
         case quantities
         case message(ProtoMessage)
         case repeated(ProtoMessage)
+        /// A message whose fields JSON carries in the parent (Go's `json:",inline"`).
+        case inline(ProtoMessage)
+        /// `intstr.IntOrString` {1 type (0 int, 1 string), 2 intVal, 3 strVal}.
+        case intOrString
     }
 
     let fields: [Int: (name: String, type: FieldType)]
@@ -159,11 +240,29 @@ struct ProtoMessage: Sendable {
                 if decoded.object?.isEmpty == false { out[name] = decoded }
             case (.repeated(let m), .bytes(let b)):
                 out[name] = .array((out[name]?.array ?? []) + [try m.decode(b)])
+            case (.inline(let m), .bytes(let b)):
+                for (key, value) in try m.decode(b).object ?? [:] { out[key] = value }
+            case (.intOrString, .bytes(let b)):
+                out[name] = try ProtoMessage.intOrString(b)
             default:
                 throw .badRequest("the protobuf body has an unexpected encoding for field \(name)")
             }
         }
         return .object(out)
+    }
+
+    static func intOrString(_ bytes: [UInt8]) throws(KubeError) -> JSON {
+        var isString = false, number = 0, text = ""
+        var reader = ProtoReader(bytes)
+        while let (f, v) = try reader.next() {
+            switch (f, v) {
+            case (1, .varint(let t)): isString = t == 1
+            case (2, .varint(let n)): number = Int(Int32(truncatingIfNeeded: n))
+            case (3, .bytes(let s)): text = String(decoding: s, as: UTF8.self)
+            default: continue
+            }
+        }
+        return isString ? .string(text) : .int(number)
     }
 
     /// A map entry is a message {1 key, 2 value}.

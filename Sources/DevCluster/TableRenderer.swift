@@ -76,7 +76,92 @@ struct TableRenderer: Sendable {
         if let printer = try await crdPrinterColumns(), !printer.isEmpty {
             return [name] + printer
         }
-        return [name] + TableRenderer.builtInColumns(info.gvr) + [age]
+        if info.gvr.group.isEmpty, info.gvr.resource == "events" { return TableRenderer.eventColumns(now: now) }
+        return [name] + TableRenderer.builtInColumns(info.gvr) + [age] + TableRenderer.wideColumns(info.gvr)
+    }
+
+    /// `kubectl get events`: kube's event printer has no leading NAME column.
+    static func eventColumns(now: Int) -> [Column] {
+        func wide(_ name: String, _ cell: @escaping @Sendable (JSON) -> JSON) -> Column {
+            Column(name: name, type: "string", format: "", description: name, priority: 1, cell: cell)
+        }
+        let seen = { @Sendable (e: JSON, field: String) -> JSON in
+            age(e[field] ?? e["eventTime"] ?? e["metadata"]?["creationTimestamp"], now: now)
+        }
+        return [
+            column("Last Seen") { seen($0, "lastTimestamp") },
+            column("Type") { $0["type"] ?? "" },
+            column("Reason") { $0["reason"] ?? "" },
+            column("Object") { e in
+                let o = e["involvedObject"] ?? .emptyObject
+                return .string("\((o["kind"]?.string ?? "").lowercased())/\(o["name"]?.string ?? "")")
+            },
+            wide("Subobject") { $0["involvedObject"]?["fieldPath"] ?? "" },
+            wide("Source") { e in
+                let component = e["source"]?["component"]?.string ?? e["reportingComponent"]?.string ?? ""
+                if let host = e["source"]?["host"]?.string, !host.isEmpty { return .string("\(component), \(host)") }
+                return .string(component)
+            },
+            column("Message") { $0["message"] ?? "" },
+            wide("First Seen") { seen($0, "firstTimestamp") },
+            Column(name: "Count", type: "integer", format: "", description: "Count", priority: 1) { $0["count"] ?? 1 },
+            wide("Name") { $0["metadata"]?["name"] ?? "" },
+        ]
+    }
+
+    /// Priority-1 columns (`kubectl get -o wide`), after AGE as kube's printers put them.
+    static func wideColumns(_ gvr: GroupVersionResource) -> [Column] {
+        func wide(_ name: String, _ cell: @escaping @Sendable (JSON) -> JSON) -> Column {
+            Column(name: name, type: "string", format: "", description: name, priority: 1, cell: cell)
+        }
+        switch (gvr.group, gvr.resource) {
+        case ("apps", "deployments"), ("apps", "replicasets"), ("apps", "daemonsets"), ("apps", "statefulsets"):
+            var columns = [
+                wide("Containers") { .string(containers($0).compactMap { $0["name"]?.string }.joined(separator: ",")) },
+                wide("Images") { .string(containers($0).compactMap { $0["image"]?.string }.joined(separator: ",")) },
+            ]
+            if gvr.resource != "statefulsets" { columns.append(wide("Selector") { .string(selectorText($0["spec"]?["selector"])) }) }
+            return columns
+        case ("batch", "jobs"):
+            return [
+                wide("Containers") { .string(containers($0).compactMap { $0["name"]?.string }.joined(separator: ",")) },
+                wide("Images") { .string(containers($0).compactMap { $0["image"]?.string }.joined(separator: ",")) },
+                wide("Selector") { .string(selectorText($0["spec"]?["selector"])) },
+            ]
+        case ("", "pods"):
+            return [
+                wide("IP") { $0["status"]?["podIP"] ?? "<none>" },
+                wide("Node") { $0["spec"]?["nodeName"] ?? "<none>" },
+                wide("Nominated Node") { $0["status"]?["nominatedNodeName"] ?? "<none>" },
+                wide("Readiness Gates") { _ in "<none>" },
+            ]
+        case ("", "services"):
+            return [wide("Selector") { svc in
+                let pairs = (svc["spec"]?["selector"]?.object ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.string ?? "")" }
+                return .string(pairs.isEmpty ? "<none>" : pairs.joined(separator: ","))
+            }]
+        default:
+            return []
+        }
+    }
+
+    static func containers(_ o: JSON) -> [JSON] { o["spec"]?["template"]?["spec"]?["containers"]?.array ?? [] }
+
+    /// A LabelSelector object as kubectl prints it: `a=b,c in (x,y),!d`.
+    static func selectorText(_ selector: JSON?) -> String {
+        guard let selector else { return "<none>" }
+        var parts = (selector["matchLabels"]?.object ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.string ?? "")" }
+        for e in selector["matchExpressions"]?.array ?? [] {
+            let key = e["key"]?.string ?? "", values = (e["values"]?.array ?? []).compactMap(\.string).joined(separator: ",")
+            switch e["operator"]?.string ?? "" {
+            case "In": parts.append("\(key) in (\(values))")
+            case "NotIn": parts.append("\(key) notin (\(values))")
+            case "Exists": parts.append(key)
+            case "DoesNotExist": parts.append("!\(key)")
+            default: continue
+            }
+        }
+        return parts.isEmpty ? "<none>" : parts.joined(separator: ",")
     }
 
     static func age(_ timestamp: JSON?, now: Int) -> JSON {
@@ -130,7 +215,13 @@ struct TableRenderer: Sendable {
                     .int((pod["status"]?["containerStatuses"]?.array ?? []).reduce(0) { $0 + ($1["restartCount"]?.int ?? 0) })
                 },
             ]
-        case ("apps", "deployments"), ("apps", "statefulsets"), ("apps", "replicasets"):
+        case ("apps", "replicasets"):
+            return [
+                column("Desired", "integer") { .int($0["spec"]?["replicas"]?.int ?? 1) },
+                column("Current", "integer") { .int($0["status"]?["replicas"]?.int ?? 0) },
+                column("Ready", "integer") { .int($0["status"]?["readyReplicas"]?.int ?? 0) },
+            ]
+        case ("apps", "deployments"), ("apps", "statefulsets"):
             var columns = [
                 column("Ready") { d in
                     .string("\(d["status"]?["readyReplicas"]?.int ?? 0)/\(d["spec"]?["replicas"]?.int ?? 1)")
@@ -167,7 +258,48 @@ struct TableRenderer: Sendable {
                 return ns["status"]?["phase"] ?? "Active"
             }]
         case ("", "services"):
-            return [column("Type") { $0["spec"]?["type"] ?? "ClusterIP" }, column("Cluster-IP") { $0["spec"]?["clusterIP"] ?? "<none>" }]
+            return [
+                column("Type") { $0["spec"]?["type"] ?? "ClusterIP" },
+                column("Cluster-IP") { $0["spec"]?["clusterIP"] ?? "<none>" },
+                column("External-IP") { svc in
+                    let spec = svc["spec"] ?? .emptyObject
+                    if let ips = spec["externalIPs"]?.array, !ips.isEmpty { return .string(ips.compactMap(\.string).joined(separator: ",")) }
+                    switch spec["type"]?.string ?? "ClusterIP" {
+                    case "ExternalName": return spec["externalName"] ?? "<none>"
+                    case "LoadBalancer":
+                        let ingress = (svc["status"]?["loadBalancer"]?["ingress"]?.array ?? []).compactMap { $0["ip"]?.string ?? $0["hostname"]?.string }
+                        return .string(ingress.isEmpty ? "<pending>" : ingress.joined(separator: ","))
+                    default: return "<none>"
+                    }
+                },
+                column("Port(s)") { svc in
+                    let ports = (svc["spec"]?["ports"]?.array ?? []).map { p -> String in
+                        let port = p["port"]?.int ?? 0, proto = p["protocol"]?.string ?? "TCP"
+                        if let node = p["nodePort"]?.int, node != 0 { return "\(port):\(node)/\(proto)" }
+                        return "\(port)/\(proto)"
+                    }
+                    return .string(ports.isEmpty ? "<none>" : ports.joined(separator: ","))
+                },
+            ]
+        case ("batch", "cronjobs"):
+            return [
+                column("Schedule") { $0["spec"]?["schedule"] ?? "" },
+                column("Suspend", "boolean") { .bool($0["spec"]?["suspend"]?.bool ?? false) },
+                column("Active", "integer") { .int($0["status"]?["active"]?.array?.count ?? 0) },
+                column("Last Schedule") { _ in "<none>" },
+            ]
+        case ("networking.k8s.io", "ingresses"):
+            return [
+                column("Class") { $0["spec"]?["ingressClassName"] ?? "<none>" },
+                column("Hosts") { ing in
+                    let hosts = (ing["spec"]?["rules"]?.array ?? []).map { $0["host"]?.string ?? "*" }
+                    return .string(hosts.isEmpty ? "*" : hosts.joined(separator: ","))
+                },
+                column("Address") { _ in "" },
+                column("Ports") { ($0["spec"]?["tls"]?.array ?? []).isEmpty ? "80" : "80, 443" },
+            ]
+        case ("", "serviceaccounts"):
+            return [column("Secrets", "integer") { .int($0["secrets"]?.array?.count ?? 0) }]
         case ("", "persistentvolumeclaims"), ("", "persistentvolumes"):
             return [column("Status") { $0["status"]?["phase"] ?? "Pending" }]
         default:

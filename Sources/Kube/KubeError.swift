@@ -57,7 +57,9 @@ public struct KubeError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// 422 with one cause per invalid field.
     public static func invalid(_ ref: ObjectRef, kind: String, causes: [(field: String, message: String, type: String)]) -> KubeError {
-        let list = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
+        // kube aggregates several causes in brackets: `is invalid: [a: …, b: …]`.
+        let joined = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
+        let list = causes.count > 1 ? "[\(joined)]" : joined
         var d = details(ref, kind: kind)
         d["kind"] = .string(kind)
         d["causes"] = .array(causes.map { ["reason": .string($0.type), "message": .string($0.message), "field": .string($0.field)] })

@@ -37,6 +37,8 @@ enum BuiltinResources {
         add("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", short: ["pvc"], status: true)
         add("", "v1", "serviceaccounts", "ServiceAccount", short: ["sa"])
         add("", "v1", "endpoints", "Endpoints", short: ["ep"])
+        add("", "v1", "resourcequotas", "ResourceQuota", short: ["quota"], status: true)
+        add("", "v1", "limitranges", "LimitRange", short: ["limits"])
         add("", "v1", "events", "Event", short: ["ev"],
             fields: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
                      "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
@@ -48,6 +50,10 @@ enum BuiltinResources {
         add("batch", "v1", "jobs", "Job", categories: all, status: true, fields: ["status.successful"])
         add("batch", "v1", "cronjobs", "CronJob", short: ["cj"], categories: all, status: true)
         add("coordination.k8s.io", "v1", "leases", "Lease")
+        add("networking.k8s.io", "v1", "ingresses", "Ingress", short: ["ing"], status: true)
+        add("networking.k8s.io", "v1", "ingressclasses", "IngressClass", namespaced: false)
+        add("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", short: ["netpol"])
+        add("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", short: ["pdb"], status: true)
         add("events.k8s.io", "v1", "events", "Event", short: ["ev"])
         add("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
             namespaced: false, short: ["crd", "crds"], categories: ["api-extensions"], status: true)

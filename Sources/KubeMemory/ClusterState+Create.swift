@@ -133,6 +133,10 @@ extension ClusterState {
         if type.hasStatus { object["status"] = nil }
         object = try BuiltinDefaults.onCreate(object, type: type)
         object = try applySchema(object, type: type, validation: request.fieldValidation)
+        object = ClusterState.withoutEmptyMetadata(object)
+        let causes = BuiltinValidation.validate(object, type: type)
+        if !causes.isEmpty { throw invalid(type, name: name, causes) }
+        if GroupResource(type.gvr) == ClusterState.servicesResource { object = try serviceAddresses(object, old: nil) }
         if GroupResource(type.gvr) == GroupResource(BuiltinResources.crds) {
             let causes = CustomResourceDefinitions.validate(object)
             if !causes.isEmpty { throw invalid(type, name: name, causes) }
@@ -145,16 +149,29 @@ extension ClusterState {
         put(object, at: at, event: .added, previous: nil)
         let stored = self.object(at: at) ?? object
         if GroupResource(type.gvr) == GroupResource(BuiltinResources.crds) { registerCRD(stored) }
+        if GroupResource(type.gvr) == GroupResource(BuiltinResources.namespaces) { putDefaultServiceAccount(name, now: request.now) }
         if !stored.objectOwnerUIDs.isEmpty { pending.append(.orphanCheck(at)) }
         settle()
         return stored
+    }
+
+    /// Go leaves empty maps and lists out of metadata (`omitempty`): a patch that empties
+    /// `annotations` leaves no `annotations: {}` behind (kubectl diff relies on it).
+    static func withoutEmptyMetadata(_ object: JSON) -> JSON {
+        var o = object
+        for field in ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"] {
+            if let v = o["metadata"]?[field], v.isNull || v.object?.isEmpty == true || v.array?.isEmpty == true {
+                o.setMetadata(field, nil)
+            }
+        }
+        return o
     }
 
     /// Pruning, defaulting and validation against a CRD's structural schema. With
     /// `fieldValidation=Strict` an undeclared field fails the write as kube's strict
     /// decoding does; otherwise it is pruned (Warn sends no warning header here).
     func applySchema(_ object: JSON, type: ResourceType, validation: FieldValidation?) throws -> JSON {
-        guard let schema = type.schema else { return object }
+        guard let schema = type.schema else { return try builtinSpecFields(object, type: type, validation: validation) }
         if validation == .strict {
             let unknown = schema.unknownFields(object)
             if !unknown.isEmpty {
@@ -169,6 +186,24 @@ extension ClusterState {
             throw invalid(type, name: object.objectName, violations.map { ($0.field, $0.message, $0.type) })
         }
         return result
+    }
+
+    /// A built-in kind's unknown `spec` fields (BuiltinSpecFields): refused under
+    /// `fieldValidation=Strict` with kube's words, dropped otherwise (kube decodes into Go
+    /// structs, which have no place for them).
+    func builtinSpecFields(_ object: JSON, type: ResourceType, validation: FieldValidation?) throws -> JSON {
+        guard !type.isCustom, let known = BuiltinSpecFields.fields(group: type.gvr.group, resource: type.gvr.resource),
+              let spec = object["spec"]?.object else { return object }
+        let unknown = spec.keys.filter { known[$0] == nil }.sorted()
+        guard !unknown.isEmpty else { return object }
+        if validation == .strict {
+            let kind = type.kind, version = type.gvr.version
+            let fields = unknown.map { "unknown field \(JSON.quote("spec.\($0)"))" }.joined(separator: ", ")
+            throw KubeError.badRequest("\(kind) in version \(JSON.quote(version)) cannot be handled as a \(kind): strict decoding error: \(fields)")
+        }
+        var o = object
+        for field in unknown { o.set(nil, at: ["spec", field]) }
+        return o
     }
 
     /// A message when another type already serves the CRD's group and plural.

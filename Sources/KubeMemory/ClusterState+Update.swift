@@ -79,6 +79,13 @@ extension ClusterState {
             }
         }
         new = try applySchema(new, type: type, validation: request.fieldValidation)
+        new = ClusterState.withoutEmptyMetadata(new)
+        if subresource == nil, !type.isCustom {
+            new = BuiltinDefaults.onWrite(new, type: type)
+            let causes = BuiltinValidation.validate(new, type: type) + BuiltinValidation.immutable(old: old, new: new, type: type)
+            if !causes.isEmpty { throw invalid(type, name: name, causes) }
+            if at.groupResource == ClusterState.servicesResource { new = try serviceAddresses(new, old: old) }
+        }
         let isCRD = at.groupResource == GroupResource(BuiltinResources.crds)
         if isCRD, subresource == nil {
             let causes = CustomResourceDefinitions.validate(new)

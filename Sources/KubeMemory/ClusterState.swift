@@ -66,7 +66,21 @@ struct ClusterState: Sendable {
                 "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
             ]
             put(object, at: address(BuiltinResources.namespaces, namespace: nil, name: ns), event: .added, previous: nil)
+            putDefaultServiceAccount(ns, now: now)
         }
+    }
+
+    /// The `default` ServiceAccount kube-controller-manager puts in every namespace
+    /// (pods that name no account run as it); stored with the namespace here.
+    mutating func putDefaultServiceAccount(_ namespace: String, now: String) {
+        let gvr = GroupVersionResource(group: "", version: "v1", resource: "serviceaccounts")
+        let at = address(gvr, namespace: namespace, name: "default")
+        guard object(at: at) == nil else { return }
+        let account: JSON = [
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": ["name": "default", "namespace": .string(namespace), "uid": .string(Identifiers.uuid()), "creationTimestamp": .string(now)],
+        ]
+        put(account, at: at, event: .added, previous: nil)
     }
 
     func address(_ gvr: GroupVersionResource, namespace: String?, name: String) -> ObjectAddress {

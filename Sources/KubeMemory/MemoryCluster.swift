@@ -49,7 +49,7 @@ public final class MemoryCluster: KubeAPI, Sendable {
         self.configuration = configuration
         accessControl = AccessControl(mode: configuration.authorization)
         state = Mutex(ClusterState(historySize: configuration.historySize, watchBufferSize: configuration.watchBufferSize))
-        if configuration.authorization == .rbac { seedBootstrapPolicy() }
+        seedBootstrapPolicy()
     }
 
     // MARK: Discovery and schemas

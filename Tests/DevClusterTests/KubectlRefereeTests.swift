@@ -35,13 +35,14 @@ struct KubectlRefereeTests {
     }
 
     /// Runs the script to completion off the cooperative pool, returning its exit status and output.
-    static func run(_ arguments: [String], kubeconfig: String) async throws -> (Int32, String) {
+    static func run(_ arguments: [String], kubeconfig: String, extra: [String: String] = [:]) async throws -> (Int32, String) {
         try await withCheckedThrowingContinuation { continuation in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: arguments[0])
             process.arguments = Array(arguments.dropFirst())
             var environment = ProcessInfo.processInfo.environment
             environment["KUBECONFIG"] = kubeconfig
+            environment.merge(extra) { $1 }
             process.environment = environment
             // Output to a file, not a pipe: Foundation's readDataToEndOfFile traps when a
             // read is interrupted (EINTR), which happens under load.

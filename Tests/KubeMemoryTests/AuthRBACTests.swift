@@ -217,7 +217,11 @@ enum RBAC {
     @Test func turningRBACOnAndOffAtRunTime() async throws {
         let c = MemoryCluster()
         #expect(c.authorizationMode == .alwaysAllow)
+        // The default ClusterRoles are stored whatever the mode, as kube stores them.
+        _ = try await c.get(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin"))
+        _ = try await c.delete(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin"), options: DeleteOptions())
         #expect(await kubeError { _ = try await c.get(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin")) }?.code == 404)
+        // Turning RBAC on stores the missing ones again.
         c.authorizationMode = .rbac
         _ = try await c.get(ObjectRef(RBAC.clusterRoles, namespace: nil, name: "cluster-admin"))
         #expect(await kubeError { _ = try await c.list(R.pods, namespace: "default", options: ListOptions(), context: bot) }?.code == 403)

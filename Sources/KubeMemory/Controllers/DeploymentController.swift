@@ -41,18 +41,21 @@ struct DeploymentController: WorkloadController {
 
         for rs in old where (rs["spec"]?["replicas"]?.int ?? 0) != 0 {
             try await writer.patch(Workload.replicaSets, rs, ["spec": ["replicas": 0]])
+            await scalingEvent(deployment, rs, from: rs["spec"]?["replicas"]?.int ?? 0, to: 0)
         }
         let revision = revisionOf(deployment, sets: sets, newHash: hash)
         var created = false
         if let current = sets.first(where: isNew) {
             if (current["spec"]?["replicas"]?.int ?? -1) != newReplicas {
                 try await writer.patch(Workload.replicaSets, current, ["spec": ["replicas": .int(newReplicas)]])
+                await scalingEvent(deployment, current, from: current["spec"]?["replicas"]?.int ?? 0, to: newReplicas)
             }
         } else {
             let rs = replicaSet(for: deployment, template: template, hash: hash, replicas: newReplicas, revision: revision)
             do {
                 try await writer.create(Workload.replicaSets, namespace: key.namespace, rs)
                 created = true
+                if newReplicas > 0 { await scalingEvent(deployment, rs, from: 0, to: newReplicas) }
             } catch let e as KubeError where e.code == 409 {
                 // Created by an earlier pass whose list did not see it yet; the next pass adopts it.
             }
@@ -64,6 +67,13 @@ struct DeploymentController: WorkloadController {
                                    ["metadata": ["annotations": [DeploymentController.revisionAnnotation: .string(String(revision))]]])
         }
         try await updateStatus(deployment, desired: desired, sets: sets.filter { !$0.isBeingDeleted }, newHash: hash, created: created)
+    }
+
+    /// The `ScalingReplicaSet` event kube's deployment controller records on the Deployment.
+    private func scalingEvent(_ deployment: JSON, _ rs: JSON, from: Int, to: Int) async {
+        let message = to > from ? "Scaled up replica set \(rs.objectName) to \(to)" : "Scaled down replica set \(rs.objectName) to \(to) from \(from)"
+        await writer.event(about: deployment, kind: "Deployment", apiVersion: "apps/v1", reason: "ScalingReplicaSet", message: message,
+                           component: "deployment-controller")
     }
 
     private func replicaSet(for deployment: JSON, template: JSON, hash: String, replicas: Int, revision: Int) -> JSON {

@@ -1,3 +1,4 @@
+import Platform
 import JSONValue
 import Kube
 
@@ -64,6 +65,24 @@ struct WorkloadWriter: Sendable {
 
     func create(_ gvr: GroupVersionResource, namespace: String, _ body: JSON) async throws {
         _ = try await api.create(gvr, namespace: namespace, body: body, options: options)
+    }
+
+    /// Records a `v1 Event` about `object` (kind `kind`) as kube's controllers do, e.g.
+    /// `ScalingReplicaSet`. Best effort: a failed write (namespace going away) is ignored.
+    func event(about object: JSON, kind: String, apiVersion: String, reason: String, message: String, component: String) async {
+        let now = Timestamp.now()
+        let body: JSON = [
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": ["generateName": .string(object.objectName + "."), "namespace": .string(object.objectNamespace)],
+            "involvedObject": ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(object.objectName),
+                               "namespace": .string(object.objectNamespace), "uid": .string(object.objectUID),
+                               "resourceVersion": .string(object.objectResourceVersion)],
+            "reason": .string(reason), "message": .string(message), "type": "Normal",
+            "source": ["component": .string(component)], "reportingComponent": .string(component), "reportingInstance": "",
+            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
+        ]
+        _ = try? await api.create(GroupVersionResource(group: "", version: "v1", resource: "events"), namespace: object.objectNamespace,
+                                  body: body, options: options)
     }
 
     func delete(_ gvr: GroupVersionResource, _ object: JSON) async throws {
