@@ -3,6 +3,7 @@
 # starts; one create handler makes one owned ConfigMap and writes a result to status.
 #
 #   benchmarks/runtime.sh [N]        (default 1000)
+#   YOPF_FLAGS="--concurrency 64" benchmarks/runtime.sh   (yopf's flags; none by default)
 #
 # Runs against the cluster KUBECONFIG names (a real kube-apiserver is the judge), or a
 # `yopf dev-cluster` it starts when KUBECONFIG is unset. Each contender gets its own
@@ -71,7 +72,8 @@ YAML
 kubectl wait --for=condition=Established crd/items.bench.yopf.dev --timeout=60s >/dev/null
 
 # N objects in a fresh namespace per contender.
-seed() {  # seed NAMESPACE
+seed() {  # seed NAMESPACE (a namespace left by an earlier, interrupted run goes first)
+  kubectl delete namespace "$1" --ignore-not-found --wait=true --timeout=300s >/dev/null
   kubectl create namespace "$1" >/dev/null
   python3 - "$n" "$1" <<'PY' | kubectl apply -f - >/dev/null
 import sys
@@ -157,20 +159,30 @@ def api():
 listed = kubernetes.client.CustomObjectsApi(ApiClient(cfg)).list_namespaced_custom_object("bench.yopf.dev", "v1", ns, "items")["items"]
 items = [(i["metadata"]["name"], i["metadata"]["uid"]) for i in listed]
 lock = threading.Lock()
+errors = []
 def work():
+    # The typed APIs (their signatures are stable across client versions; ApiClient.call_api
+    # changed in kubernetes 3x): a create and a merge patch of the status, like the handler.
+    core = kubernetes.client.CoreV1Api(api())
+    custom = kubernetes.client.CustomObjectsApi(api())
     while True:
         with lock:
-            if not items: return
+            if not items or errors: return
             name, uid = items.pop()
         cm = {"metadata": {"name": f"{name}-child", "ownerReferences": [{"apiVersion": "bench.yopf.dev/v1", "kind": "Item", "name": name, "uid": uid}]},
               "data": {"owner": name}}
-        api().call_api(f"/api/v1/namespaces/{ns}/configmaps", "POST", body=cm, auth_settings=["BearerToken"], _return_http_data_only=True)
-        api().call_api(f"/apis/bench.yopf.dev/v1/namespaces/{ns}/items/{name}/status", "PATCH",
-                       header_params={"Content-Type": "application/merge-patch+json"},
-                       body={"status": {"floor": {"child": f"{name}-child"}}}, auth_settings=["BearerToken"], _return_http_data_only=True)
+        try:
+            core.create_namespaced_config_map(ns, cm, _preload_content=False)
+            custom.patch_namespaced_custom_object_status("bench.yopf.dev", "v1", ns, "items", name,
+                {"status": {"floor": {"child": f"{name}-child"}}}, _preload_content=False)
+        except Exception as e:
+            with lock: errors.append(e)
 threads = [threading.Thread(target=work) for _ in range(16)]
 for t in threads: t.start()
 for t in threads: t.join()
+if errors:
+    print(f"floor: {len(errors)} writes failed, the first: {errors[0]}", file=sys.stderr)
+    sys.exit(1)
 time.sleep(3600)
 PY
 
@@ -178,7 +190,8 @@ seed bench-floor
 measure floor bench-floor floor python3 "$work/floor.py" bench-floor "$n"
 
 seed bench-yopf
-measure yopf bench-yopf create_fn "$yopf" run "$work/op" -n bench-yopf
+# shellcheck disable=SC2086  # YOPF_FLAGS: extra flags, word-split on purpose
+measure yopf bench-yopf create_fn "$yopf" run "$work/op" -n bench-yopf ${YOPF_FLAGS:-}
 
 if python3 -c 'import kopf, kubernetes' 2>/dev/null; then
   cat >"$work/kopf_op.py" <<'PY'

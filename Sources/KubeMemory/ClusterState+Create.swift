@@ -146,6 +146,7 @@ extension ClusterState {
             object = ManagedFields.recordUpdate(old: nil, new: object, manager: request.manager, subresource: nil, now: request.now, lists: type.listSemantics)
         }
         if request.dryRun { return object }
+        try StoredSizeLimit.check(object)
         put(object, at: at, event: .added, previous: nil)
         let stored = self.object(at: at) ?? object
         if GroupResource(type.gvr) == GroupResource(BuiltinResources.crds) { registerCRD(stored) }

@@ -106,6 +106,7 @@ extension ClusterState {
             settle()
             return removed
         }
+        try StoredSizeLimit.check(new)
         put(new, at: at, event: .modified, previous: old)
         let stored = object(at: at) ?? new
         if isCRD { registerCRD(stored) }

@@ -270,6 +270,10 @@ public final class Scheduler<Key: Hashable & Sendable>: Sendable {
             // Nothing due for this key now: retire it, take the next ready key or stop.
             let (next, waiters): (Key?, [CheckedContinuation<Void, Never>]) = state.withLock { s in
                 if var e = s.entries[key] {
+                    // A submit between the two locks saw this key running and left it to
+                    // this worker: take another pass rather than strand it.
+                    let now = clock.now
+                    if !s.closed, e.due.values.contains(where: { $0 <= now }) { return (key, []) }
                     e.running = false
                     if e.due.isEmpty { s.entries[key] = nil } else { s.entries[key] = e }
                 }
