@@ -53,13 +53,28 @@ public struct FaultRule: Sendable, Equatable {
         self.action = action
     }
 
-    func matches(_ r: RequestKey) -> Bool {
+    public func matches(_ r: RequestKey) -> Bool {
         if let verbs, !verbs.contains(r.verb) { return false }
         if let resource, resource != r.resource { return false }
         if let subresource, subresource != (r.subresource ?? "") { return false }
         if let namespace, namespace != (r.namespace ?? "") { return false }
         if let name, name != (r.name ?? "") { return false }
         return true
+    }
+
+    /// Takes the first rule of `rules` that fires for `r` (matching, and within its
+    /// probability), counting down its `times` and dropping it when spent. Shared by the
+    /// in-memory server's faults and `yopf test`'s `failCalls`.
+    public static func fire(in rules: inout [FaultRule], for r: RequestKey) -> FaultRule? {
+        for i in rules.indices where rules[i].matches(r) {
+            if let p = rules[i].probability, Double.random(in: 0..<1) >= p { continue }
+            let rule = rules[i]
+            if let left = rule.times {
+                if left <= 1 { rules.remove(at: i) } else { rules[i].times = left - 1 }
+            }
+            return rule
+        }
+        return nil
     }
 
     /// The error this rule answers with, worded as kube-apiserver would.

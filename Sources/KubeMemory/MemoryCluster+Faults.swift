@@ -46,15 +46,7 @@ extension MemoryCluster {
         let key = RequestKey(verb: verb, resource: gvr.resource, subresource: subresource, namespace: namespace, name: name)
         let fired: FaultRule? = state.withLock { s in
             s.requestCounts[key, default: 0] += 1
-            for i in s.faults.indices where s.faults[i].matches(key) {
-                if let p = s.faults[i].probability, Double.random(in: 0..<1) >= p { continue }
-                let rule = s.faults[i]
-                if let left = rule.times {
-                    if left <= 1 { s.faults.remove(at: i) } else { s.faults[i].times = left - 1 }
-                }
-                return rule
-            }
-            return nil
+            return FaultRule.fire(in: &s.faults, for: key)
         }
         guard let fired else { return nil }
         switch fired.action {

@@ -31,54 +31,22 @@ public final class OperatorAPI: KubeAPI, PodAccess, ServiceAccountScoping, Senda
         }
     }
 
-    /// Calls to fail: the next `times` calls matching every field given.
-    public struct Failure: Sendable, Equatable {
-        public var verbs: Set<String>?
-        public var resource: String?
-        public var subresource: String?
-        public var namespace: String?
-        public var name: String?
-        public var times: Int
-        public var code: Int
-        public var message: String?
-
-        public init(verbs: Set<String>? = nil, resource: String? = nil, subresource: String? = nil, namespace: String? = nil,
-                    name: String? = nil, times: Int = 1, code: Int, message: String? = nil) {
-            self.verbs = verbs
-            self.resource = resource
-            self.subresource = subresource
-            self.namespace = namespace
-            self.name = name
-            self.times = times
-            self.code = code
-            self.message = message
-        }
-
-        func matches(_ call: Call) -> Bool {
-            if let verbs, !verbs.contains(call.verb) { return false }
-            if let resource, resource != call.resource { return false }
-            if let subresource, subresource != (call.subresource ?? "") { return false }
-            if let namespace, namespace != (call.namespace ?? "") { return false }
-            if let name, name != (call.name ?? "") { return false }
-            return true
-        }
-
-        /// The error as kube-apiserver words it.
-        func error(for call: Call, gvr: GroupVersionResource) -> KubeError {
-            let ref = ObjectRef(gvr, namespace: call.namespace, name: call.name ?? "")
-            switch code {
-            case 409: return .conflict(ref, message ?? "the object has been modified; please apply your changes to the latest version and try again")
-            case 429: return .tooManyRequests(message ?? "Too many requests, please try again later.", retryAfterSeconds: 1)
-            case 403:
-                return .forbidden(message ?? "\(call.resource) \"\(call.name ?? "")\" is forbidden: User \"system:serviceaccount:yopf:operator\" cannot \(call.verb) resource \"\(call.resource)\"")
-            case 500: return .internalError(message ?? "injected by the scenario")
-            default: return KubeError(code: code, reason: "InternalError", message: message ?? "injected by the scenario (\(code))")
-            }
+    /// The error a `failCalls` rule answers with, in kube-apiserver's words; 403 as the
+    /// operator's ServiceAccount would be refused.
+    static func error(_ code: Int, _ message: String?, for call: Call, gvr: GroupVersionResource) -> KubeError {
+        let ref = ObjectRef(gvr, namespace: call.namespace, name: call.name ?? "")
+        switch code {
+        case 409: return .conflict(ref, message ?? "the object has been modified; please apply your changes to the latest version and try again")
+        case 429: return .tooManyRequests(message ?? "Too many requests, please try again later.", retryAfterSeconds: 1)
+        case 403:
+            return .forbidden(message ?? "\(call.resource) \"\(call.name ?? "")\" is forbidden: User \"system:serviceaccount:yopf:operator\" cannot \(call.verb) resource \"\(call.resource)\"")
+        case 500: return .internalError(message ?? "injected by the scenario")
+        default: return KubeError(code: code, reason: "InternalError", message: message ?? "injected by the scenario (\(code))")
         }
     }
 
     public let cluster: MemoryCluster
-    private let state = Mutex<(calls: [Call], failures: [Failure])>(([], []))
+    private let state = Mutex<(calls: [Call], failures: [FaultRule])>(([], []))
 
     public init(cluster: MemoryCluster) { self.cluster = cluster }
 
@@ -86,21 +54,21 @@ public final class OperatorAPI: KubeAPI, PodAccess, ServiceAccountScoping, Senda
     public var callCount: Int { state.withLock { $0.calls.count } }
     public func calls(from index: Int) -> [Call] { state.withLock { Array($0.calls.dropFirst(index)) } }
 
-    /// Adds failures; the first rule that matches a call fires.
-    public func fail(_ failure: Failure) { state.withLock { $0.failures.append(failure) } }
+    /// Adds failures (rules whose action is an error); the first rule that matches a call fires.
+    public func fail(_ failure: FaultRule) { state.withLock { $0.failures.append(failure) } }
 
     /// Records the call and throws the failure a rule holds for it.
     private func admit(_ verb: String, _ gvr: GroupVersionResource, _ subresource: String?, _ namespace: String?, _ name: String?) throws {
         var call = Call(verb: verb, resource: gvr.resource, subresource: subresource, namespace: namespace, name: name)
-        let fired: Failure? = state.withLock { s in
-            guard let i = s.failures.firstIndex(where: { $0.matches(call) }) else { return nil }
-            let rule = s.failures[i]
-            if rule.times <= 1 { s.failures.remove(at: i) } else { s.failures[i].times -= 1 }
-            return rule
+        let key = RequestKey(verb: verb, resource: gvr.resource, subresource: subresource, namespace: namespace, name: name)
+        let fired = state.withLock { FaultRule.fire(in: &$0.failures, for: key) }
+        guard case .error(let code, _, let message)? = fired?.action else {
+            state.withLock { $0.calls.append(call) }
+            return
         }
-        call.failedWith = fired?.code
+        call.failedWith = code
         state.withLock { $0.calls.append(call) }
-        if let fired { throw fired.error(for: call, gvr: gvr) }
+        throw Self.error(code, message, for: call, gvr: gvr)
     }
 
     /// A handler with `serviceAccount:` talks to the cluster as that account, past this

@@ -1,5 +1,6 @@
 import JQ
 import JSONValue
+import KubeMemory
 
 /// A scenario of `yopf test`, as read from its file (`ScenarioParser`): the objects that
 /// exist before the operator starts, then steps — an action and what must hold after it.
@@ -93,7 +94,7 @@ public enum ScenarioAction: Sendable {
     case completeJob(JobTarget)
     case failJob(JobTarget, exitCode: Int, message: String?, log: String?)
     case answer(PodCommandScript.Answer)
-    case failCalls(OperatorAPI.Failure)
+    case failCalls(FaultRule)
     case kill
     case start
     case restart

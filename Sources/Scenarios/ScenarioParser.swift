@@ -1,5 +1,6 @@
 import JQ
 import JSONValue
+import KubeMemory
 import Platform
 import Spec
 import YAMLLoader
@@ -357,7 +358,7 @@ final class FileReader {
 
     static let errorNames: [String: Int] = ["Conflict": 409, "TooManyRequests": 429, "InternalError": 500, "Forbidden": 403]
 
-    func failCalls(_ value: JSON, _ path: Path) -> OperatorAPI.Failure? {
+    func failCalls(_ value: JSON, _ path: Path) -> FaultRule? {
         let keys = ["verb", "verbs", "resource", "subresource", "namespace", "name", "times", "error", "message"]
         guard let o = object(value, path, allowed: keys, what: "failCalls") else { return nil }
         var verbs: Set<String>?
@@ -380,10 +381,10 @@ final class FileReader {
         }
         let times = int(o["times"], path + [.key("times")]) ?? 1
         if times < 1 { error(path + [.key("times")], "times: at least 1") }
-        return OperatorAPI.Failure(
+        return FaultRule(
             verbs: verbs, resource: string(o["resource"], path + [.key("resource")]), subresource: string(o["subresource"], path + [.key("subresource")]),
             namespace: string(o["namespace"], path + [.key("namespace")]), name: string(o["name"], path + [.key("name")]),
-            times: times, code: code, message: string(o["message"], path + [.key("message")]))
+            times: times, action: .error(code: code, message: string(o["message"], path + [.key("message")])))
     }
 
     // MARK: - Steps
@@ -448,7 +449,7 @@ final class FileReader {
             case "failCalls":
                 guard let f = failCalls(v, p) else { return nil }
                 action = .failCalls(f)
-                title = "failCalls \(f.code)"
+                if case .error(let code, _, _) = f.action { title = "failCalls \(code)" } else { title = "failCalls" }
             default:  // kill, start, restart
                 if !(v.isNull || v == .bool(true) || v == .object([:])) {
                     error(p, "\(key): takes no value (write \(key): true)")
