@@ -339,3 +339,19 @@ extension JSON {
         return .object(finished)
     }
 }
+
+extension JSON {
+    /// The value's type as error messages say it: "a string", "a list", "an object", …
+    /// (the operator file's and the scenario files' readers).
+    public var kindDescription: String {
+        switch self {
+        case .null: return "an empty value"
+        case .bool: return "a boolean"
+        case .int: return "an integer"
+        case .double: return "a number"
+        case .string: return "a string"
+        case .array: return "a list"
+        case .object: return "an object"
+        }
+    }
+}

@@ -51,18 +51,3 @@ struct Node {
         return nil
     }
 }
-
-extension JSON {
-    /// The value's type as messages say it: "a string", "a list", "an object", …
-    var kindDescription: String {
-        switch self {
-        case .null: return "an empty value"
-        case .bool: return "a boolean"
-        case .int: return "an integer"
-        case .double: return "a number"
-        case .string: return "a string"
-        case .array: return "a list"
-        case .object: return "an object"
-        }
-    }
-}
