@@ -64,11 +64,11 @@ struct PlanCommandTests {
         #expect(missing == 1)
         #expect(missingErr.contains("--object examples/mysql/plan/none.yaml: no such file"), "\(missingErr)")
 
-        let (wrongKind, _, wrongErr) = try await run(["plan", "handlers/mysql", "--object", "examples/certificates/tenant.yaml"])
+        let (wrongKind, _, wrongErr) = try await run(["plan", "handlers/mysql", "--object", "handlers/certificates/samples/tenant.yaml"])
         #expect(wrongKind == 1)
         #expect(wrongErr.contains("is a yopf.dev/v1 Tenant, but handlers/mysql/operator.yaml watches otus.homework/v1 MySQL"), "\(wrongErr)")
 
-        let (noCluster, _, noClusterErr) = try await run(["plan", "handlers/mysql", "--cluster", "--object", "examples/mysql/mysql.yaml"])
+        let (noCluster, _, noClusterErr) = try await run(["plan", "handlers/mysql", "--cluster", "--object", "handlers/mysql/samples/mysql.yaml"])
         #expect(noCluster == 1)
         #expect(noClusterErr.contains("--cluster"), "\(noClusterErr)")
     }

@@ -101,6 +101,23 @@ struct TestCommandTests {
         #expect(out.contains("log of the step"))
     }
 
+    /// An operator directory is what an image carries (`COPY handlers/mysql /operator`) and
+    /// what a user copies to start their own: alone, away from this repository, its
+    /// scenarios must still find every file they name, so `yopf check` and `yopf test` pass.
+    @Test(arguments: ["mysql", "certificates"])
+    func aShippedOperatorDirectoryIsSelfContained(_ name: String) async throws {
+        let away = NSTemporaryDirectory() + "yopf-alone-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: away) }
+        try FileManager.default.createDirectory(atPath: away, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.root + "/handlers/" + name, toPath: away + "/operator")
+        let (checked, checkOutput) = try await run(["check", "operator"], in: away)
+        #expect(checked == 0, "\(checkOutput)")
+        #expect(checkOutput.contains("operator/tests/"), "\(checkOutput)")
+        let (tested, testOutput) = try await run(["test", "operator"], in: away)
+        #expect(tested == 0, "\(testOutput)")
+        #expect(testOutput.contains(" 0 failed"), "\(testOutput)")
+    }
+
     @Test func aFailureExitsOneWithItsPlaceAndWritesJUnit() async throws {
         let dir = try copyOfTheExamples()
         defer { try? FileManager.default.removeItem(atPath: dir) }

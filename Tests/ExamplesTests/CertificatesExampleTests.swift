@@ -22,8 +22,8 @@ import Testing
     @Test func certificatesFollowTheTenantThroughItsLife() async throws {
         let h = try ExampleHarness(handlers: "handlers/certificates")
         try await h.installCRD()
-        try await h.apply(file: "examples/certificates/crds/certificate.yaml")
-        try await h.apply(file: "examples/certificates/tenant.yaml")
+        try await h.apply(file: "handlers/certificates/crds/certificate.yaml")
+        try await h.apply(file: "handlers/certificates/samples/tenant.yaml")
         let run = Task { try await h.runner.run() }
         defer { run.cancel() }
 
@@ -95,7 +95,7 @@ import Testing
     @Test func tenantsInOtherNamespacesAndUnmanagedOnesAreSeparate() async throws {
         let h = try ExampleHarness(handlers: "handlers/certificates")
         try await h.installCRD()
-        try await h.apply(file: "examples/certificates/crds/certificate.yaml")
+        try await h.apply(file: "handlers/certificates/crds/certificate.yaml")
         _ = try await h.cluster.create(Self.tenants, namespace: "default", body: [
             "apiVersion": "yopf.dev/v1", "kind": "Tenant", "metadata": ["name": "off", "namespace": "default"],
             "spec": ["domains": ["a.example.org"], "managed": false],
@@ -121,7 +121,7 @@ import Testing
     @Test func aTenantWithAHundredDomains() async throws {
         let h = try ExampleHarness(handlers: "handlers/certificates")
         try await h.installCRD()
-        try await h.apply(file: "examples/certificates/crds/certificate.yaml")
+        try await h.apply(file: "handlers/certificates/crds/certificate.yaml")
         let names: [JSON] = (0..<100).map { .string("www.shop\($0)-example.co.uk") } + (0..<100).map { .string("api.shop\($0)-example.co.uk") }
         _ = try await h.cluster.create(Self.tenants, namespace: "default", body: [
             "apiVersion": "yopf.dev/v1", "kind": "Tenant", "metadata": ["name": "big", "namespace": "default"],

@@ -43,7 +43,7 @@ import Testing
         try await install(h)
         let pods = ScriptedMySQL()
         let simulator = h.startWorkloads(pods.runner(cluster: h.cluster))
-        try await h.apply(file: "examples/mysql/mysql.yaml")
+        try await h.apply(file: "handlers/mysql/samples/mysql.yaml")
         let run = Task { try await h.runner.run() }
         defer { run.cancel() }
 
@@ -73,7 +73,7 @@ import Testing
         try await install(h) { rule in rule["resources"]?.array == ["deployments"] && rule["apiGroups"]?.array == ["apps"] }
         let pods = ScriptedMySQL()
         let simulator = h.startWorkloads(pods.runner(cluster: h.cluster))
-        try await h.apply(file: "examples/mysql/mysql.yaml")
+        try await h.apply(file: "handlers/mysql/samples/mysql.yaml")
         let run = Task { try await h.runner.run() }
         defer { run.cancel() }
 

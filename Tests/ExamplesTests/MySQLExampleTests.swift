@@ -16,7 +16,7 @@ import Testing
     static let deployments = GroupVersionResource(group: "apps", version: "v1", resource: "deployments")
     static let jobs = GroupVersionResource(group: "batch", version: "v1", resource: "jobs")
 
-    /// examples/mysql/mysql.yaml
+    /// handlers/mysql/samples/mysql.yaml
     static let name = "mysql-instance"
     static let password = "otuspassword"
     static let newPassword = "n3w-Pa55word"
@@ -38,7 +38,7 @@ import Testing
         let h = try ExampleHarness(handlers: "handlers/mysql")
         try await h.installCRD()
         let simulator = h.startWorkloads(pods.runner(cluster: h.cluster))
-        try await h.apply(file: "examples/mysql/mysql.yaml")
+        try await h.apply(file: "handlers/mysql/samples/mysql.yaml")
         let run = Task { try await h.runner.run() }
         return Running(h: h, simulator: simulator, run: run)
     }

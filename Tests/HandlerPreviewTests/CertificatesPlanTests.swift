@@ -10,7 +10,7 @@ import Testing
 
     @Test func oneCertificatePerRegistrableDomain() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
-        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/certificates/tenant.yaml"))
+        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("handlers/certificates/samples/tenant.yaml"))
         #expect(report.problems == 0, "\(report.text)")
         #expect(report.plan["cause"] == "create")
         #expect(report.plan["filter"] == nil, "the operator has no watch filter")
@@ -52,7 +52,7 @@ import Testing
 
     @Test func unmanagedTenantIsReleased() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
-        let old = try PreviewSupport.object("examples/certificates/tenant.yaml")
+        let old = try PreviewSupport.object("handlers/certificates/samples/tenant.yaml")
         var new = old
         new.set(false, at: ["spec", "managed"])
         let report = try await PreviewSupport.plan(loaded, object: new, old: old)
@@ -67,7 +67,7 @@ import Testing
 
     @Test func timerRendersTheStatusItWouldWrite() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
-        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/certificates/tenant.yaml"), event: .timer("check"))
+        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("handlers/certificates/samples/tenant.yaml"), event: .timer("check"))
         #expect(report.plan["cause"] == "timer check")
         let check = try #require(report.plan["handlers"]?.array)
         #expect(check.count == 1)
@@ -80,10 +80,10 @@ import Testing
     @Test func anUnknownTimerIsAnErrorThatNamesTheTimers() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
         await #expect(throws: PreviewError.self) {
-            _ = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/certificates/tenant.yaml"), event: .timer("nope"))
+            _ = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("handlers/certificates/samples/tenant.yaml"), event: .timer("nope"))
         }
         do {
-            _ = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/certificates/tenant.yaml"), event: .timer("nope"))
+            _ = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("handlers/certificates/samples/tenant.yaml"), event: .timer("nope"))
         } catch {
             #expect("\(error)".contains("its timer handlers: check"))
         }

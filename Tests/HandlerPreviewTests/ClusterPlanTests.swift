@@ -171,10 +171,10 @@ import YAMLLoader
         let s = try await Served()
         do {
             _ = try await s.cluster.create(Self.crds, namespace: nil, body: try #require(loaded.spec.crdManifest()), options: WriteOptions())
-            for doc in try YAML.loadFile(atPath: PreviewSupport.root + "/examples/certificates/crds/certificate.yaml") where !doc.value.isNull {
+            for doc in try YAML.loadFile(atPath: PreviewSupport.root + "/handlers/certificates/crds/certificate.yaml") where !doc.value.isNull {
                 _ = try await s.cluster.create(Self.crds, namespace: nil, body: doc.value, options: WriteOptions())
             }
-            let tenant = try PreviewSupport.object("examples/certificates/tenant.yaml")
+            let tenant = try PreviewSupport.object("handlers/certificates/samples/tenant.yaml")
             let live = try await s.create(tenant)
             // A certificate for a domain the tenant no longer has, and one it keeps.
             for name in ["acme-old-example-org", "acme-example-com"] {

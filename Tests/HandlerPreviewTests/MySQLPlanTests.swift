@@ -93,7 +93,7 @@ import Testing
 
     @Test func createRendersTheRestoreJobAndLeavesItsOutcomeOpen() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
-        var object = try PreviewSupport.object("examples/mysql/mysql.yaml")
+        var object = try PreviewSupport.object("handlers/mysql/samples/mysql.yaml")
         object.set("0a1b2c3d-0000-4000-8000-000000000001", at: ["metadata", "uid"])
         let report = try await PreviewSupport.plan(loaded, object: object)
         #expect(report.problems == 0, "\(report.text)")
@@ -117,7 +117,7 @@ import Testing
 
     @Test func theNightlyScheduleRendersItsDumpJob() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
-        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/mysql/mysql.yaml"), event: .schedule("nightly_backup"))
+        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("handlers/mysql/samples/mysql.yaml"), event: .schedule("nightly_backup"))
         #expect(report.problems == 0, "\(report.text)")
         #expect(report.plan["cause"] == "schedule nightly_backup")
         let handlers = try #require(report.plan["handlers"]?.array)
@@ -132,7 +132,7 @@ import Testing
 
     @Test func deleteRendersTheBackupJob() async throws {
         let loaded = try PreviewSupport.load(Self.handlers)
-        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("examples/mysql/mysql.yaml"), event: .delete)
+        let report = try await PreviewSupport.plan(loaded, object: try PreviewSupport.object("handlers/mysql/samples/mysql.yaml"), event: .delete)
         let delete = try #require(report.plan.handler("mysql_on_delete"))
         let job = try #require(delete.step("backup")?["job"])
         #expect(job["metadata"]?["name"] == "backup-mysql-instance-job")

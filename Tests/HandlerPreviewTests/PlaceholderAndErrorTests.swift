@@ -157,12 +157,12 @@ import Testing
 
     @Test func badInputIsRefusedWithWhatToDo() async throws {
         let loaded = try PreviewSupport.load("handlers/mysql")
-        let tenant = try PreviewSupport.object("examples/certificates/tenant.yaml")
+        let tenant = try PreviewSupport.object("handlers/certificates/samples/tenant.yaml")
         await #expect(throws: PreviewError.self) { _ = try await PreviewSupport.plan(loaded, object: tenant) }
         do { _ = try await PreviewSupport.plan(loaded, object: tenant) } catch {
             #expect("\(error)" == "object.yaml: the object is a yopf.dev/v1 Tenant, but \(loaded.file) watches otus.homework/v1 MySQL")
         }
-        let mysql = try PreviewSupport.object("examples/mysql/mysql.yaml")
+        let mysql = try PreviewSupport.object("handlers/mysql/samples/mysql.yaml")
         do {
             _ = try await PreviewSupport.plan(loaded, object: mysql, event: .update)
             Issue.record("an update without --old must be refused")

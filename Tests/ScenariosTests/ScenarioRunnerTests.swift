@@ -142,7 +142,7 @@ import Testing
         // false for a managed tenant: neither it nor its steps ran.
         let r = try await run("""
             objects:
-              - file: \(Self.root)/examples/certificates/crds/certificate.yaml
+              - file: \(Self.root)/handlers/certificates/crds/certificate.yaml
             steps:
               - create: {apiVersion: yopf.dev/v1, kind: Tenant, metadata: {name: t}, spec: {domains: [a.example.com]}}
                 expect:
@@ -157,7 +157,7 @@ import Testing
     func failCallsMakesTheNextCallsFail(error: String, words: String) async throws {
         let r = try await run("""
             objects:
-              - file: \(Self.root)/examples/certificates/crds/certificate.yaml
+              - file: \(Self.root)/handlers/certificates/crds/certificate.yaml
             steps:
               - failCalls: {verb: patch, resource: certificates, error: \(error), times: 2}
               - create: {apiVersion: yopf.dev/v1, kind: Tenant, metadata: {name: t}, spec: {domains: [a.example.com]}}

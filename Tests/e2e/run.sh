@@ -215,11 +215,11 @@ YAML
 scenario_certificates() {
   local ns=$RUN-certs
   run "namespace" kubectl create namespace "$ns"
-  run "cert-manager's Certificate CRD" kubectl apply -f examples/certificates/crds/certificate.yaml
+  run "cert-manager's Certificate CRD" kubectl apply -f handlers/certificates/crds/certificate.yaml
   crds handlers/certificates
   run "Tenant CRD established" kubectl wait --for=condition=Established crd/tenants.yopf.dev --timeout=60s
   start_operator certificates handlers/certificates -n "$ns"
-  sed "s/namespace: default/namespace: $ns/" examples/certificates/tenant.yaml | kubectl apply -n "$ns" -f - >/dev/null
+  sed "s/namespace: default/namespace: $ns/" handlers/certificates/samples/tenant.yaml | kubectl apply -n "$ns" -f - >/dev/null
   eventually "four certificates, one per registrable domain" 90 sh -c "test \$(kubectl get certificates -n $ns -o name | wc -l) -eq 4"
   run "names" kubectl get certificates -n "$ns" -o name
   expect "github.io is a public suffix" 'acme-x-github-io'
