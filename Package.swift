@@ -56,7 +56,7 @@ let package = Package(
         // Running in production: logging, health, metrics, leader election.
         .target(name: "Ops", dependencies: [
             "JSONValue", "Kube", "Platform", .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,4 @@
 import CoreMetrics
-import Metrics
 import Prometheus
 
 /// The metrics yopf exports. Where a metric means what controller-runtime's or
@@ -36,7 +35,7 @@ public final class OperatorMetrics: Sendable {
             Counter(label: "yopf_handler_retries_total", dimensions: [("operator", name), ("handler", handler)]).increment()
         }
         if outcome != "retry" || seconds > 0 {
-            Metrics.Timer(label: "yopf_handler_duration_seconds", dimensions: [("operator", name), ("handler", handler)], preferredDisplayUnit: .seconds)
+            CoreMetrics.Timer(label: "yopf_handler_duration_seconds", dimensions: [("operator", name), ("handler", handler)], preferredDisplayUnit: .seconds)
                 .recordNanoseconds(Int64(seconds * 1e9))
         }
         let result = outcome == "success" ? "success" : outcome == "retry" ? "requeue_after" : "error"
@@ -44,7 +43,7 @@ public final class OperatorMetrics: Sendable {
         if outcome != "success" {
             Counter(label: "controller_runtime_reconcile_errors_total", dimensions: [("controller", kind)]).increment()
         }
-        Metrics.Timer(label: "controller_runtime_reconcile_time_seconds", dimensions: [("controller", kind)], preferredDisplayUnit: .seconds)
+        CoreMetrics.Timer(label: "controller_runtime_reconcile_time_seconds", dimensions: [("controller", kind)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
@@ -74,7 +73,7 @@ public final class OperatorMetrics: Sendable {
 
     public func restRequest(method: String, code: Int, host: String, seconds: Double) {
         Counter(label: "rest_client_requests_total", dimensions: [("code", String(code)), ("host", host), ("method", method)]).increment()
-        Metrics.Timer(label: "rest_client_request_duration_seconds", dimensions: [("host", host), ("verb", method)], preferredDisplayUnit: .seconds)
+        CoreMetrics.Timer(label: "rest_client_request_duration_seconds", dimensions: [("host", host), ("verb", method)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
