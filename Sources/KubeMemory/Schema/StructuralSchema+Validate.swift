@@ -1,4 +1,5 @@
 import JSONValue
+import Platform
 
 extension StructuralSchema {
     /// Every way the object breaks the schema, worded as kube-apiserver words CRD
@@ -97,7 +98,7 @@ extension StructuralSchema {
         if let max = node["maxLength"]?.int, length > max {
             violations.append(SchemaViolation(field: path, message: "Too long: may not be more than \(max) bytes", type: "FieldValueTooLong"))
         }
-        if let pattern = node["pattern"]?.string, let regex = try? Regex(pattern), !string.contains(regex) {
+        if let pattern = node["pattern"]?.string, PatternMatch.contains(string, pattern: pattern) == false {
             violations.append(invalid(path, .string(string), "should match '\(pattern)'"))
         }
         if node["format"]?.string == "date-time", !Self.looksLikeDateTime(string) {
