@@ -35,7 +35,7 @@ let package = Package(
         // YAML -> JSON with source positions, through libyaml.
         .target(name: "YAMLLoader", dependencies: ["CYAML", "JSONValue"], path: "Sources/YAMLLoader"),
         // jq programs compiled once and pooled; jv never leaves this module.
-        .target(name: "JQ", dependencies: ["CJQ", "CPSL", "JSONValue"], path: "Sources/JQ"),
+        .target(name: "JQ", dependencies: ["CJQ", "CPSL", "JSONValue", "Platform"], path: "Sources/JQ"),
         // The operator file format: typed model, validation, `yopf check`; cron schedules and
         // time zones (Platform: zone files and calendar arithmetic).
         .target(name: "Spec", dependencies: ["JSONValue", "YAMLLoader", "JQ", "Platform"], path: "Sources/Spec"),
@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/HandlerPreview"),
         // What deploys an operator: CRDs, ServiceAccount, least RBAC from the steps, Deployment.
-        .target(name: "Manifests", dependencies: ["JSONValue", "Spec"], path: "Sources/Manifests"),
+        .target(name: "Manifests", dependencies: ["JSONValue", "Spec", "Platform"], path: "Sources/Manifests"),
         // The in-memory Kubernetes API server.
         .target(name: "KubeMemory", dependencies: ["JSONValue", "Kube", "YAMLLoader", "Platform"], path: "Sources/KubeMemory"),
         // The in-memory API server served over HTTP/WebSocket on loopback (`yopf dev-cluster`).

@@ -53,7 +53,7 @@ struct TestCommand: AsyncParsableCommand {
             scenarios += found
         }
         if let only {
-            scenarios = scenarios.filter { $0.name == only || $0.name.contains(only) }
+            scenarios = scenarios.filter { $0.name == only || $0.name.includes(only) }
             if scenarios.isEmpty && errors == 0 {
                 Output.error("yopf test: no scenario is named \(only) or has it in its name")
                 throw ExitCode(1)

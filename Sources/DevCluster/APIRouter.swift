@@ -1,6 +1,7 @@
 import JSONValue
 import Kube
 import KubeMemory
+import Platform
 
 /// Turns one HTTP request into calls on the store and one response, the way
 /// kube-apiserver answers them: discovery, OpenAPI, health, and the resource verbs.
@@ -135,7 +136,7 @@ public struct APIRouter: Sendable {
     func openAPIv2(_ r: APIRequest, _ documents: OpenAPIDocuments) throws -> APIResponse {
         let accept = r.header("accept") ?? ""
         if MediaType.acceptsPlainJSON(accept) { return .json(documents.v2Document()) }
-        if accept.contains("protobuf") {
+        if accept.includes("protobuf") {
             return .full(status: 200, contentType: OpenAPIDocuments.v2ProtobufResponseType, body: documents.v2Protobuf())
         }
         throw MediaType.notAcceptable(accept)

@@ -32,7 +32,7 @@ struct SimpleJSONPath: Sendable {
                 } else if inner.hasPrefix("?(@."), inner.hasSuffix(")") {
                     let cond = inner.dropFirst(4).dropLast()
                     let parts = cond.split(separator: "=", omittingEmptySubsequences: true)
-                    guard cond.contains("=="), parts.count == 2 else { return nil }
+                    guard cond.includes("=="), parts.count == 2 else { return nil }
                     let value = parts[1].trimmingBlanks().replacingQuotes()
                     steps.append(.filter(key: parts[0].trimmingBlanks(), value: value))
                 } else if inner.hasPrefix("'"), inner.hasSuffix("'"), inner.count >= 2 {

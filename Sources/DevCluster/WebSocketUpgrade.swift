@@ -64,11 +64,11 @@ enum WebSocketUpgrade {
     /// Why an exec request was not upgraded, once the pod passed the checks.
     static func refusal(_ r: APIRequest, supported: [String]) -> KubeError {
         let upgrade = (r.header("upgrade") ?? "").lowercased()
-        if upgrade.contains("websocket") {
+        if upgrade.includes("websocket") {
             let offered = r.header("sec-websocket-protocol") ?? ""
             return .badRequest("unable to upgrade connection: requested protocol(s) are not supported: [\(offered)]; supports [\(supported.joined(separator: ", "))]")
         }
-        if upgrade.contains("spdy") {
+        if upgrade.includes("spdy") {
             return .badRequest("unable to upgrade connection: SPDY is not served by the yopf dev-cluster; exec over WebSocket (\(supported.joined(separator: ", "))), as kubectl 1.30 and later do")
         }
         return .badRequest("Upgrade request required")

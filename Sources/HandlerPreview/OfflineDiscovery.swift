@@ -2,6 +2,7 @@ import Kube
 import KubeMemory
 import Manifests
 import Spec
+import Platform
 
 /// Discovery without a cluster: the kinds the caller knows (the built-in kinds and the
 /// operator's CRD), plus a guess for every other kind the operator's steps name — so that
@@ -37,7 +38,7 @@ enum OfflineDiscovery {
         }
         func guess(_ apiVersion: String?, _ kind: String, namespaced: Bool = true, plural: String? = nil) {
             // Without an apiVersion a kind is resolved by name only: nothing to guess from.
-            guard let apiVersion, !kind.isEmpty, !kind.contains("${{"), !apiVersion.contains("${{"), !knows(apiVersion, kind) else { return }
+            guard let apiVersion, !kind.isEmpty, !kind.includes("${{"), !apiVersion.includes("${{"), !knows(apiVersion, kind) else { return }
             let gvk = GroupVersionKind(apiVersion: apiVersion, kind: kind)
             served.append(ResourceInfo(
                 gvr: GroupVersionResource(group: gvk.group, version: gvk.version, resource: plural ?? Plurals.plural(of: kind)),

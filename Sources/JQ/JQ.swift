@@ -1,5 +1,6 @@
 import CPSL
 import Glibc
+import Platform
 
 /// Entry points of the JQ module that need no compiled program.
 ///
@@ -55,7 +56,7 @@ public enum JQ {
         var host = name.lowercased()
         if host.hasSuffix(".") { host.removeLast() }
         if host.hasPrefix("*.") { host.removeFirst(2) }
-        guard !host.isEmpty, !host.hasPrefix("."), !host.contains(".."),
+        guard !host.isEmpty, !host.hasPrefix("."), !host.includes(".."),
               !host.unicodeScalars.contains(where: { $0 == ":" || $0 == "/" || $0 == " " || $0 == "@" || $0.value < 0x20 }),
               !isIPv4(host), !(host.split(separator: ".").last?.allSatisfy(\.isASCIIDigit) ?? true),
               let psl = psl_builtin()

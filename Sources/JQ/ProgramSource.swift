@@ -1,3 +1,5 @@
+import Platform
+
 /// The text of one jq program holding many yopf expressions, and the map back from libjq's
 /// compile errors to the expression and byte offset they are about.
 ///
@@ -76,7 +78,7 @@ struct ProgramSource: Sendable {
         var message = raw
         if message.hasPrefix("jq: error: ") {
             message.removeFirst("jq: error: ".count)
-        } else if message.hasPrefix("jq: ") && message.contains(" compile error") {
+        } else if message.hasPrefix("jq: ") && message.includes(" compile error") {
             return nil
         }
         message = message.replacingAll(" (Unix shell quoting issues?)", with: "")
@@ -117,7 +119,7 @@ extension String {
         guard !needle.isEmpty else { return nil }
         var found: Range<String.Index>?
         var searchStart = startIndex
-        while let range = self[searchStart...].firstRange(of: needle) {
+        while let range = self[searchStart...].firstRange(ofText: needle) {
             found = range
             searchStart = index(after: range.lowerBound)
         }
@@ -128,7 +130,7 @@ extension String {
         guard !target.isEmpty else { return self }
         var result = ""
         var rest = self[...]
-        while let range = rest.firstRange(of: target) {
+        while let range = rest.firstRange(ofText: target) {
             result += rest[..<range.lowerBound]
             result += replacement
             rest = rest[range.upperBound...]

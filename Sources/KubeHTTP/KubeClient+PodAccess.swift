@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Platform
 
 /// Exec over a WebSocket (`pods/NAME/exec`, channel protocols v5 then v4) and pod logs.
 extension KubeClient: PodAccess {
@@ -71,7 +72,7 @@ extension KubeClient: PodAccess {
                     continue
                 }
                 let error = Self.decodeError(HTTPResponse(status: status, headers: responseHeaders, body: body), method: "GET", path: target)
-                if wantsStdin, status == 400, error.message.contains("protocol") {
+                if wantsStdin, status == 400, error.message.includes("protocol") {
                     throw PodExecError("the API server does not speak \(ExecChannelProtocol.v5) (Kubernetes 1.29 and later do), which streaming stdin needs to signal the end of input; exec without stdin still works over \(ExecChannelProtocol.v4). The server said: \(error.message)")
                 }
                 throw error

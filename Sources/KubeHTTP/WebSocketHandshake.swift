@@ -133,7 +133,7 @@ struct HTTPBodyReader: Sendable {
 
     init(head: HTTPResponseHead, limit: Int = 1 << 20) {
         self.limit = limit
-        if head.header("transfer-encoding")?.lowercased().contains("chunked") == true {
+        if head.header("transfer-encoding")?.lowercased().includes("chunked") == true {
             framing = .chunked
         } else if let n = head.header("content-length").flatMap({ Int($0) }), n >= 0 {
             framing = .length(n)

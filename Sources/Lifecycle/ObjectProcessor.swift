@@ -81,7 +81,7 @@ public final class ObjectProcessor: Sendable {
             for step in h.steps {
                 guard case .status(let action) = step.action else { continue }
                 for c in action.patch.value["conditions"]?.array ?? [] {
-                    if let t = c["type"]?.string, !t.contains("${{") { types.insert(t) }
+                    if let t = c["type"]?.string, !t.includes("${{") { types.insert(t) }
                 }
             }
         }

@@ -53,7 +53,7 @@ public struct Redactor: Sendable {
     public static func isSecretKey(_ key: String) -> Bool {
         let k = String(key.lowercased().filter { $0 != "-" && $0 != "_" && $0 != "." })
         if secretNames.contains(k) { return true }
-        if secretWords.contains(where: { k.contains($0) }) { return true }
+        if secretWords.contains(where: { k.includes($0) }) { return true }
         return secretSuffixes.contains { k.hasSuffix($0) }
     }
 
@@ -75,8 +75,8 @@ public struct Redactor: Sendable {
     public func redact(_ text: String) -> String {
         if isEmpty { return text }
         var out = text
-        for s in long where out.contains(s) { out = out.replacingAll(s, with: "***") }
-        for s in short where out.contains(s) { out = out.replacingStandalone(s, with: "***") }
+        for s in long where out.includes(s) { out = out.replacingAll(s, with: "***") }
+        for s in short where out.includes(s) { out = out.replacingStandalone(s, with: "***") }
         return out
     }
 

@@ -1,5 +1,6 @@
 import JSONValue
 import Spec
+import Platform
 
 /// One RBAC rule being built: a group, a resource (maybe `x/subresource`) and verbs.
 struct RuleKey: Hashable, Comparable {
@@ -52,7 +53,7 @@ public struct RBACRules: Sendable {
 
         var gaps: [RBACGap] = []
         func target(_ apiVersion: String?, _ kind: String, _ v: [String], _ h: HandlerSpec, _ s: StepSpec) {
-            guard !kind.contains("${{") else {
+            guard !kind.includes("${{") else {
                 gaps.append(RBACGap(handler: h.id, step: s.displayName, reason: "the kind is computed by jq; grant it with `rbac:`"))
                 return
             }
@@ -64,7 +65,7 @@ public struct RBACRules: Sendable {
                 let docs = m.value.array ?? [m.value]
                 for d in docs {
                     guard let kind = d["kind"]?.string, let apiVersion = d["apiVersion"]?.string,
-                        !kind.contains("${{"), !apiVersion.contains("${{")
+                        !kind.includes("${{"), !apiVersion.includes("${{")
                     else {
                         gaps.append(RBACGap(handler: h.id, step: s.displayName, reason: "a manifest's apiVersion or kind is computed by jq; grant it with `rbac:`"))
                         continue

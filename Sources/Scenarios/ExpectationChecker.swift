@@ -3,6 +3,7 @@ import JSONValue
 import Kube
 import KubeMemory
 import YAMLLoader
+import Platform
 
 /// Checks a scenario step's expectations against the in-process cluster and what was
 /// recorded during the step (its `Window`): objects through jq, the handlers and steps
@@ -208,7 +209,7 @@ struct ExpectationChecker: Sendable {
                 skipped[key, default: 0] += 1
             }
         }
-        return order.filter { !$0.contains("/") || started[$0, default: 0] > skipped[$0, default: 0] }
+        return order.filter { !$0.includes("/") || started[$0, default: 0] > skipped[$0, default: 0] }
     }
 
     func ran(_ names: [String], mustRun: Bool, _ mark: SourceMark, _ window: Window) -> ScenarioFailure? {
@@ -235,7 +236,7 @@ struct ExpectationChecker: Sendable {
         let matching = seen.filter { e in
             if let r = match.reason, e["reason"]?.string != r { return false }
             if let t = match.type, e["type"]?.string != t { return false }
-            if let m = match.message, !(e["message"]?.string ?? "").contains(m) { return false }
+            if let m = match.message, !(e["message"]?.string ?? "").includes(m) { return false }
             if let k = match.kind, e["involvedObject"]?["kind"]?.string != k { return false }
             if let n = match.name, e["involvedObject"]?["name"]?.string != n { return false }
             return true

@@ -1,4 +1,5 @@
 import Kube
+import Platform
 
 /// The one answer to "is this failure permanent?" for the whole runtime.
 ///
@@ -27,7 +28,7 @@ public enum ErrorPolicy {
     /// An exec that the API refused: a container name that does not exist stays wrong
     /// (400 naming it); a pod that is not running yet may run soon (also a 400).
     public static func isPermanentExec(_ e: KubeError) -> Bool {
-        e.code == 400 && (e.message.contains("is not valid for pod") || e.message.contains("must be specified"))
+        e.code == 400 && (e.message.includes("is not valid for pod") || e.message.includes("must be specified"))
     }
 
     /// A jq evaluation error. The same inputs give the same error, so an expression that
@@ -35,7 +36,7 @@ public enum ErrorPolicy {
     /// also reads what earlier steps found (`$steps`) may succeed when the cluster
     /// changes, so it is retried.
     public static func isPermanentEvaluation(source: String) -> Bool {
-        !source.contains("$steps")
+        !source.includes("$steps")
     }
 
     /// A step error for an API answer, classified.

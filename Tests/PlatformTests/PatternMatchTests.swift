@@ -65,3 +65,24 @@ import Testing
         #expect(PatternMatch.contains("a", pattern: pattern) == nil)
     }
 }
+
+/// The substring search the shipped modules use instead of _StringProcessing's.
+@Suite struct TextSearchTests {
+    @Test func findsTheFirstOccurrence() {
+        let text = "a ${{ b }} ${{ c }}"
+        let range = try! #require(text.firstRange(ofText: "${{"))
+        #expect(text[..<range.lowerBound] == "a ")
+        #expect(text[range] == "${{")
+        #expect(text[text.index(after: range.lowerBound)...].firstRange(ofText: "${{").map { text[$0.upperBound...] } == " c }}")
+    }
+
+    @Test func answersWhetherTextIncludesAnother() {
+        #expect("jq: error: syntax error, unexpected INVALID_CHARACTER (Unix shell quoting issues?) compile error".includes(" compile error"))
+        #expect(!"compile".includes(" compile error"))
+        #expect("aab".includes("ab"))  // a partial match first, then the real one
+        #expect(!"".includes("a"))
+        #expect("anything".includes(""))
+        #expect("größe".includes("öß"))
+        #expect(Substring("x..y").dropFirst().includes(".."))
+    }
+}

@@ -1,3 +1,5 @@
+import Platform
+
 /// An RFC 6901 JSON pointer (`/spec/containers/0/image`), decoded into its tokens.
 ///
 /// `~1` stands for `/` and `~0` for `~`, decoded in that order so that `~01` is `~1`.
@@ -33,7 +35,7 @@ struct JSONPointer: Sendable, Equatable, CustomStringConvertible {
 private func replacing(_ target: String, with replacement: String, in text: some StringProtocol) -> String {
     var result = ""
     var rest = Substring(text)
-    while let range = rest.firstRange(of: target) {
+    while let range = rest.firstRange(ofText: target) {
         result += rest[..<range.lowerBound]
         result += replacement
         rest = rest[range.upperBound...]

@@ -1,6 +1,7 @@
 import JQ
 import JSONValue
 import YAMLLoader
+import Platform
 
 /// Reading jq fields and `${{ }}` templates: each expression is registered in the
 /// operator's expression table (which gives it its ID) with the place it was written.
@@ -73,7 +74,7 @@ extension SpecReader {
     /// `yopf manifests` derives RBAC rules.
     func literalString(_ node: Node?) -> String? {
         guard let node, let text = nonEmptyString(node) else { return nil }
-        if text.contains("${{") {
+        if text.includes("${{") {
             report("\(node.label): must be written out, not a template (yopf manifests derives RBAC rules from it)",
                 at: node)
             return nil

@@ -1,5 +1,6 @@
 import JSONValue
 import YAMLLoader
+import Platform
 
 /// Steps that create, change or read Kubernetes objects.
 extension SpecReader {
@@ -166,7 +167,7 @@ extension SpecReader {
                 replicas = template(node, role: "replicas")
             case .int(let count):
                 report("replicas: must be from 0 to \(Int32.max) (a Kubernetes int32), got \(count)", at: node)
-            case .string(let text) where text.contains("${{"):
+            case .string(let text) where text.includes("${{"):
                 replicas = template(node, role: "replicas")
             default:
                 report("replicas: expected a whole number of at least 0 or a ${{ }} template, got \(node.value.kindDescription)",

@@ -30,7 +30,7 @@ extension TimeZoneRules {
     public static func load(named name: String, searchPath: [String] = defaultSearchPath) throws(TimeZoneError) -> TimeZoneRules {
         let folders = searchPath.filter { Files.isDirectory($0) }
         if let problem = nameProblem(name) {
-            let hopeless = name.isEmpty || name.lowercased() == "local" || name.contains("..")
+            let hopeless = name.isEmpty || name.lowercased() == "local" || name.includes("..")
             let suggestion = hopeless ? nil : closestName(to: name, in: folders)
             throw TimeZoneError(zone: name, kind: .invalidName, message: problem + hint(suggestion), suggestion: suggestion)
         }
