@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "HandlerPreviewTests", dependencies: [
             "HandlerPreview", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "JSONValue", "YAMLLoader", "TestSupport",
         ], path: "Tests/HandlerPreviewTests"),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader", "CLI", "Arguments"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader", "CLI", "Arguments", "Spec", "Manifests"], path: "Tests/CLITests"),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"], path: "Tests/ArgumentsTests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue", "KubeHTTP", "KubeMemory", "DevCluster"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [

@@ -1,6 +1,9 @@
 import Arguments
 @testable import CLI
 import Foundation
+import JSONValue
+import Manifests
+import Spec
 import TestSupport
 import Testing
 
@@ -63,6 +66,27 @@ import Testing
         #expect(throws: ValidationError("missing option '--image <image>'")) { try Parser.parse(["op"], as: ManifestsCommand.self) }
         #expect(throws: ValidationError("missing argument '<path>'")) { try Parser.parse(["--object", "o"], as: PlanCommand.self) }
         #expect(throws: ValidationError("missing argument '<paths> ...'")) { try Parser.parse([], as: CheckCommand.self) }
+    }
+
+    /// What `yopf manifests` writes into the Deployment is a `yopf run` command line that
+    /// parses and validates, with the values meant.
+    @Test func theGeneratedDeploymentRunsAValidCommandLine() throws {
+        let (operators, diagnostics) = OperatorLoader.load(paths: [Self.root + "/handlers/mysql"])
+        #expect(diagnostics.isEmpty)
+        for leaderElection in [true, false] {
+            let manifests = DeploymentManifests(operators: operators, options: .init(image: "img", namespace: "ops", leaderElection: leaderElection))
+            let deployment = try #require(manifests.documents.first { $0["kind"] == "Deployment" })
+            let container = try #require(deployment["spec"]?["template"]?["spec"]?["containers"]?.array?.first)
+            let args = (container["args"]?.array ?? []).compactMap { $0.string }
+            guard case .run = YopfCommand.program.resolve(args) else {
+                Issue.record("\(args) is not a command line yopf runs")
+                continue
+            }
+            #expect(args.first == "run")
+            let run = try Parser.parse(Array(args.dropFirst()), as: RunCommand.self)
+            #expect(run.paths == [DeploymentManifests.operatorPath] && run.healthAddr == ":8081" && run.metricsAddr == ":8080" && run.logFormat == "json")
+            #expect(run.leaderElect == leaderElection && run.leaseNamespace == (leaderElection ? "ops" : nil))
+        }
     }
 
     @Test func helpShowsEachOptionWithItsDefault() throws {
