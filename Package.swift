@@ -10,7 +10,6 @@ let package = Package(
         .executable(name: "yopf", targets: ["yopf"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -85,11 +84,13 @@ let package = Package(
             "JSONValue", "Kube", "KubeMemory", "Lifecycle", "Reactor", "Spec", "Steps", "Platform", "YAMLLoader", "JQ",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Scenarios"),
+        // Command lines: options and arguments declared per command, parsed, and their help
+        // (hand-written: swift-argument-parser brings FoundationEssentials into the binary).
+        .target(name: "Arguments", dependencies: ["Platform"], path: "Sources/Arguments"),
         // The commands.
         .target(name: "CLI", dependencies: [
             "JSONValue", "YAMLLoader", "JQ", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "Lifecycle",
-            "Ops", "Platform", "Manifests", "Scenarios", "HandlerPreview",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Ops", "Platform", "Manifests", "Scenarios", "HandlerPreview", "Arguments",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
         .executableTarget(name: "yopf", dependencies: ["CLI", "Platform"], path: "Sources/yopf"),
@@ -106,7 +107,8 @@ let package = Package(
         .testTarget(name: "HandlerPreviewTests", dependencies: [
             "HandlerPreview", "Spec", "Kube", "KubeMemory", "DevCluster", "KubeHTTP", "JSONValue", "YAMLLoader", "TestSupport",
         ], path: "Tests/HandlerPreviewTests"),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JSONValue", "YAMLLoader", "CLI", "Arguments", "Spec", "Manifests"], path: "Tests/CLITests"),
+        .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"], path: "Tests/ArgumentsTests"),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "Kube", "JSONValue", "KubeHTTP", "KubeMemory", "DevCluster"], path: "Tests/ReactorTests"),
         .testTarget(name: "ExamplesTests", dependencies: [
             "Lifecycle", "Spec", "KubeMemory", "Kube", "JSONValue", "YAMLLoader", "Manifests", "TestSupport", .product(name: "Logging", package: "swift-log"),

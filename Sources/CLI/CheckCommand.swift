@@ -1,4 +1,4 @@
-import ArgumentParser
+import Arguments
 import Platform
 import Scenarios
 import Spec
@@ -11,19 +11,22 @@ import Spec
 /// actions, objects, jq; handler and step names against the operator), and prints every
 /// problem as `file:line:col: message`, one per line, or one `ok` line per clean file.
 /// Exits 1 when anything is wrong.
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: "Validate operator files and their scenario files: fields, templates, jq expressions.",
-        discussion: """
-            Each path is an operator file, a folder holding operator.yaml, a folder whose \
-            subfolders hold one, or a scenario file (in a tests/ folder). An operator's \
-            tests/*.yaml are checked with it. Problems are printed as file:line:col: message.
-            """
-    )
+struct CheckCommand: Command {
+    static var spec: CommandSpec<Self> {
+        CommandSpec(
+            name: "check",
+            abstract: "Validate operator files and their scenario files: fields, templates, jq expressions.",
+            discussion: """
+                Each path is an operator file, a folder holding operator.yaml, a folder whose \
+                subfolders hold one, or a scenario file (in a tests/ folder). An operator's \
+                tests/*.yaml are checked with it. Problems are printed as file:line:col: message.
+                """,
+            arguments: [
+                .arguments(\.paths, "paths", required: true, help: "Operator folders or files, or scenario files."),
+            ])
+    }
 
-    @Argument(help: "Operator folders or files, or scenario files.")
-    var paths: [String]
+    var paths: [String] = []
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one operator folder or file") }

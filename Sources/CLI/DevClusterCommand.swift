@@ -1,4 +1,4 @@
-import ArgumentParser
+import Arguments
 import DevCluster
 import JSONValue
 import KubeMemory
@@ -6,47 +6,44 @@ import Platform
 import YAMLLoader
 
 /// `yopf dev-cluster`: the in-memory API server on loopback, for kubectl and `yopf run`.
-struct DevClusterCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dev-cluster",
-        abstract: "Serve an in-memory Kubernetes API server over HTTP or HTTPS on loopback.",
-        discussion: """
-            Serves until SIGTERM or SIGINT, then exits 0. Point kubectl at it with the \
-            kubeconfig written by --write-kubeconfig: kubectl --kubeconfig FILE get pods
+struct DevClusterCommand: Command {
+    static var spec: CommandSpec<Self> {
+        CommandSpec(
+            name: "dev-cluster",
+            abstract: "Serve an in-memory Kubernetes API server over HTTP or HTTPS on loopback.",
+            discussion: """
+                Serves until SIGTERM or SIGINT, then exits 0. Point kubectl at it with the \
+                kubeconfig written by --write-kubeconfig: kubectl --kubeconfig FILE get pods
 
-            With --tls (the default with --authorization=rbac) it serves https with a \
-            self-signed certificate made at start, which the kubeconfig trusts; kubectl \
-            then sends the kubeconfig's token (it sends none over plain http).
+                With --tls (the default with --authorization=rbac) it serves https with a \
+                self-signed certificate made at start, which the kubeconfig trusts; kubectl \
+                then sends the kubeconfig's token (it sends none over plain http).
 
-            Deployments, StatefulSets and Jobs get pods that run; kubectl exec (WebSocket, \
-            v5.channel.k8s.io or v4) and kubectl logs work on them. With --exec=scripted a few \
-            commands behave like their namesakes (echo, cat, wc -c, env, sh -c 'exit N'); \
-            with --exec=local commands run as local processes with the pod's environment. \
-            kubectl logs -f follows a container until it terminates.
-            """)
+                Deployments, StatefulSets and Jobs get pods that run; kubectl exec (WebSocket, \
+                v5.channel.k8s.io or v4) and kubectl logs work on them. With --exec=scripted a few \
+                commands behave like their namesakes (echo, cat, wc -c, env, sh -c 'exit N'); \
+                with --exec=local commands run as local processes with the pod's environment. \
+                kubectl logs -f follows a container until it terminates.
+                """,
+            options: [
+                .option(\.listen, "--listen", help: "Where to listen, HOST:PORT (port 0 picks a free port)."),
+                .option(\.writeKubeconfig, "--write-kubeconfig", help: "Write a kubeconfig for this server to FILE."),
+                .option(\.faults, "--faults", help: "Fault rules to inject (JSON or YAML: {\"faults\": [{\"verb\": \"patch\", \"error\": {\"code\": 429}}]})."),
+                .option(\.watchHistory, "--watch-history", help: "How many recent changes watches can resume from."),
+                .option(\.exec, "--exec", help: "How pods run commands (kubectl exec, Job and Pod containers): scripted (simulated, the default) or local (real local processes with the pod's env)."),
+                .flag(\.verbose, "--verbose", help: "Log every request (method, path, code, duration) to stderr."),
+                .option(\.authorization, "--authorization", help: "Who may do what: always-allow (every request, the default) or rbac (bearer tokens: the kubeconfig's admin token or ServiceAccount tokens from the TokenRequest API; Roles, ClusterRoles and bindings decide; requests without credentials are system:anonymous)."),
+                .inversion(\.tls, "--tls", help: "Serve https with a self-signed certificate the written kubeconfig trusts (default: on with --authorization=rbac, off otherwise)."),
+            ])
+    }
 
-    @Option(help: "Where to listen, HOST:PORT (port 0 picks a free port).")
-    var listen: String = "127.0.0.1:8080"
-
-    @Option(name: .customLong("write-kubeconfig"), help: "Write a kubeconfig for this server to FILE.")
+    var listen = "127.0.0.1:8080"
     var writeKubeconfig: String?
-
-    @Option(help: "Fault rules to inject (JSON or YAML: {\"faults\": [{\"verb\": \"patch\", \"error\": {\"code\": 429}}]}).")
     var faults: String?
-
-    @Option(name: .customLong("watch-history"), help: "How many recent changes watches can resume from.")
-    var watchHistory: Int = 10_000
-
-    @Option(help: "How pods run commands (kubectl exec, Job and Pod containers): scripted (simulated, the default) or local (real local processes with the pod's env).")
-    var exec: String = "scripted"
-
-    @Flag(help: "Log every request (method, path, code, duration) to stderr.")
+    var watchHistory = 10_000
+    var exec = "scripted"
     var verbose = false
-
-    @Option(help: "Who may do what: always-allow (every request, the default) or rbac (bearer tokens: the kubeconfig's admin token or ServiceAccount tokens from the TokenRequest API; Roles, ClusterRoles and bindings decide; requests without credentials are system:anonymous).")
-    var authorization: String = "always-allow"
-
-    @Flag(inversion: .prefixedNo, help: "Serve https with a self-signed certificate the written kubeconfig trusts (default: on with --authorization=rbac, off otherwise).")
+    var authorization = "always-allow"
     var tls: Bool?
 
     func validate() throws {

@@ -1,34 +1,36 @@
-import ArgumentParser
+import Arguments
 import Manifests
 import Spec
 import Platform
 import YAMLLoader
 
 /// `yopf manifests DIR… --image IMG`: the YAML that deploys the operators.
-struct ManifestsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "manifests",
-        abstract: "Print the CRDs, ServiceAccount, least-privilege RBAC and Deployment of operators.",
-        discussion: """
-            The RBAC is derived from the watch and the steps: get/list/watch on the watched \
-            resource, patch on its status, what each step does on each kind its templates \
-            name. A kind computed by jq cannot be derived: grant it with `rbac:` in the \
-            operator file. Pipe the output to `kubectl apply -f -`.
-            """)
+struct ManifestsCommand: Command {
+    static var spec: CommandSpec<Self> {
+        CommandSpec(
+            name: "manifests",
+            abstract: "Print the CRDs, ServiceAccount, least-privilege RBAC and Deployment of operators.",
+            discussion: """
+                The RBAC is derived from the watch and the steps: get/list/watch on the watched \
+                resource, patch on its status, what each step does on each kind its templates \
+                name. A kind computed by jq cannot be derived: grant it with `rbac:` in the \
+                operator file. Pipe the output to `kubectl apply -f -`.
+                """,
+            arguments: [
+                .arguments(\.paths, "paths", required: true, help: "Operator folders or files."),
+            ],
+            options: [
+                .option(\.image, "--image", required: true, help: "The operator's image (FROM yopf, with the handler set at /operator)."),
+                .option(\.namespace, "-n", "--namespace", help: "Where the operator runs."),
+                .option(\.replicas, "--replicas", help: "Replicas (with leader election)."),
+                .flag(\.noLeaderElect, "--no-leader-elect", help: "One replica, no Lease."),
+            ])
+    }
 
-    @Argument(help: "Operator folders or files.")
-    var paths: [String]
-
-    @Option(help: "The operator's image (FROM yopf, with the handler set at /operator).")
-    var image: String
-
-    @Option(name: [.customShort("n"), .customLong("namespace")], help: "Where the operator runs.")
-    var namespace: String = "yopf-system"
-
-    @Option(help: "Replicas (with leader election).")
-    var replicas: Int = 2
-
-    @Flag(name: .customLong("no-leader-elect"), help: "One replica, no Lease.")
+    var paths: [String] = []
+    var image = ""
+    var namespace = "yopf-system"
+    var replicas = 2
     var noLeaderElect = false
 
     func validate() throws {

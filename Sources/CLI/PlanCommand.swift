@@ -1,4 +1,4 @@
-import ArgumentParser
+import Arguments
 import HandlerPreview
 import JSONValue
 import Kube
@@ -11,42 +11,41 @@ import YAMLLoader
 /// their steps would do, rendered — without a cluster, or with `--cluster` against one
 /// for reads and server-side dry runs (never a write). The work is HandlerPreview's; this
 /// file reads the files, finds the cluster, prints the plan and sets the exit code.
-struct PlanCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "plan",
-        abstract: "Show which handlers would run for an object, and each of their steps rendered.",
-        discussion: """
-            Without --event the cause is found as the runtime finds it: an update when --old \
-            is given, else from the object's status.yopf (create when it was never handled). \
-            A step whose input is an earlier step's output shows <output of step NAME>. With \
-            --cluster, get and list steps really run, and every write is sent as a dry run \
-            (dryRun=All) and shown as a diff against the object as it is. Values of \
-            secret-like keys are shown; --redact hides them. Exit code 0: the plan has no \
-            problems; 1: a file, the object or a step has a problem.
-            """)
+struct PlanCommand: Command {
+    static var spec: CommandSpec<Self> {
+        CommandSpec(
+            name: "plan",
+            abstract: "Show which handlers would run for an object, and each of their steps rendered.",
+            discussion: """
+                Without --event the cause is found as the runtime finds it: an update when --old \
+                is given, else from the object's status.yopf (create when it was never handled). \
+                A step whose input is an earlier step's output shows <output of step NAME>. With \
+                --cluster, get and list steps really run, and every write is sent as a dry run \
+                (dryRun=All) and shown as a diff against the object as it is. Values of \
+                secret-like keys are shown; --redact hides them. Exit code 0: the plan has no \
+                problems; 1: a file, the object or a step has a problem.
+                """,
+            arguments: [
+                .argument(\.path, "path", help: "The operator: a folder holding operator.yaml, or an operator file."),
+            ],
+            options: [
+                .option(\.object, "--object", required: true, help: "The custom resource (YAML or JSON) the handlers would see."),
+                .option(\.old, "--old", help: "The resource before the change (an update)."),
+                .option(\.event, "--event", help: "What happened: \(PreviewEvent.forms). Default: update with --old, else as the object's status.yopf says (create when never handled)."),
+                .flag(\.cluster, "--cluster", help: "Read from the configured cluster and dry-run the writes there (nothing is written)."),
+                .option(\.kubeconfig, "--kubeconfig", help: "With --cluster: the kubeconfig file to use."),
+                .option(\.context, "--context", help: "With --cluster: the kubeconfig context to use."),
+                .flag(\.redact, "--redact", help: "Show values of secret-like keys (password, token, …) and Secret data as ***."),
+            ])
+    }
 
-    @Argument(help: "The operator: a folder holding operator.yaml, or an operator file.")
-    var path: String
-
-    @Option(help: "The custom resource (YAML or JSON) the handlers would see.")
-    var object: String
-
-    @Option(help: "The resource before the change (an update).")
+    var path = ""
+    var object = ""
     var old: String?
-
-    @Option(help: "What happened: \(PreviewEvent.forms). Default: update with --old, else as the object's status.yopf says (create when never handled).")
     var event: String?
-
-    @Flag(help: "Read from the configured cluster and dry-run the writes there (nothing is written).")
     var cluster = false
-
-    @Option(help: "With --cluster: the kubeconfig file to use.")
     var kubeconfig: String?
-
-    @Option(help: "With --cluster: the kubeconfig context to use.")
     var context: String?
-
-    @Flag(help: "Show values of secret-like keys (password, token, …) and Secret data as ***.")
     var redact = false
 
     func validate() throws {

@@ -1,4 +1,4 @@
-import ArgumentParser
+import Arguments
 import Glibc
 import DevCluster
 import JSONValue
@@ -14,89 +14,72 @@ import YAMLLoader
 
 /// `yopf run DIR…`: runs operators against the configured cluster, or against an
 /// embedded in-memory cluster when none is configured.
-struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Run operators (folders holding operator.yaml, or operator files).",
-        discussion: """
-            The cluster comes from --kubeconfig, KUBECONFIG, ~/.kube/config or the pod's \
-            service account; a file or context named there that does not exist is an error. \
-            When none is configured (or with --embedded), yopf starts an embedded in-memory \
-            cluster, installs the operators' CRDs in it and serves it on loopback so that \
-            kubectl can be pointed at it (the kubeconfig path is printed).
-            """)
+struct RunCommand: Command {
+    static var spec: CommandSpec<Self> {
+        CommandSpec(
+            name: "run",
+            abstract: "Run operators (folders holding operator.yaml, or operator files).",
+            discussion: """
+                The cluster comes from --kubeconfig, KUBECONFIG, ~/.kube/config or the pod's \
+                service account; a file or context named there that does not exist is an error. \
+                When none is configured (or with --embedded), yopf starts an embedded in-memory \
+                cluster, installs the operators' CRDs in it and serves it on loopback so that \
+                kubectl can be pointed at it (the kubeconfig path is printed).
+                """,
+            arguments: [
+                .arguments(\.paths, "paths", required: true, help: "Operator folders or files."),
+            ],
+            options: [
+                .option(\.kubeconfig, "--kubeconfig", help: "The kubeconfig file to use."),
+                .option(\.context, "--context", help: "The kubeconfig context to use."),
+                .option(\.namespaces, "-n", "--namespace", help: "Watch this namespace (repeatable). Default: all namespaces."),
+                .flag(\.allNamespaces, "-A", "--all-namespaces", help: "Watch all namespaces."),
+                .option(\.concurrency, "--concurrency", help: "How many objects are handled at once (per operator)."),
+                .option(\.logFormat, "--log-format", help: "text or json."),
+                .counter(\.verbosity, "-v", help: "More logging (-v debug, -vv trace)."),
+                .option(\.qps, "--qps", help: "Client-side rate limit: requests per second to the API server (0: none). Default: none when the server does API Priority and Fairness, else 50."),
+                .option(\.burst, "--burst", help: "Client-side rate limit: burst (default 100, or 2 × --qps)."),
+                .flag(\.useEmbedded, "--embedded", help: "Run against an embedded in-memory cluster even when a cluster is configured."),
+                .option(\.devListen, "--dev-listen", help: "Embedded cluster only: where to serve it for kubectl (HOST:PORT, port 0 = any)."),
+                .option(\.devKubeconfig, "--dev-kubeconfig", help: "Embedded cluster only: where to write its kubeconfig."),
+                .option(\.devApply, "--dev-apply", help: "Embedded cluster only: create the objects in this YAML file before the operators start (repeatable), e.g. CRDs the handlers use and sample resources."),
+                .option(\.devExec, "--dev-exec", help: "Embedded cluster only: how pods run commands — scripted (simulated) or local (real local processes with the pod's env)."),
+                .option(\.healthAddr, "--health-addr", help: "Serve /healthz and /readyz here (HOST:PORT, e.g. :8081). Off when empty."),
+                .option(\.metricsAddr, "--metrics-addr", help: "Serve Prometheus /metrics here (HOST:PORT, e.g. :8080). Off when empty."),
+                .flag(\.leaderElect, "--leader-elect", help: "Run as one of several replicas: only the holder of a Lease handles objects."),
+                .option(\.leaseDuration, "--leader-elect-lease-duration", help: "How long a lease is valid without renewal."),
+                .option(\.renewDeadline, "--leader-elect-renew-deadline", help: "How long the leader keeps trying to renew before it stops working."),
+                .option(\.retryPeriod, "--leader-elect-retry-period", help: "How often to try to acquire or renew the lease."),
+                .option(\.leaseNamespace, "--leader-elect-namespace", help: "Namespace of the Lease (default: the pod's, else the context's, else default)."),
+                .option(\.leaseIdentity, "--leader-elect-id", help: "This replica's identity in the Lease (default: hostname and a random suffix)."),
+                .option(\.shutdownGrace, "--shutdown-grace", help: "Seconds a running step may take to finish after SIGTERM."),
+            ])
+    }
 
-    @Argument(help: "Operator folders or files.")
-    var paths: [String]
-
-    @Option(help: "The kubeconfig file to use.")
+    var paths: [String] = []
     var kubeconfig: String?
-
-    @Option(help: "The kubeconfig context to use.")
     var context: String?
-
-    @Option(name: [.customShort("n"), .customLong("namespace")], help: "Watch this namespace (repeatable). Default: all namespaces.")
     var namespaces: [String] = []
-
-    @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Watch all namespaces.")
     var allNamespaces = false
-
-    @Option(help: "How many objects are handled at once (per operator).")
-    var concurrency: Int = 16
-
-    @Option(name: .customLong("log-format"), help: "text or json.")
-    var logFormat: String = "text"
-
-    @Flag(name: .customShort("v"), help: "More logging (-v debug, -vv trace).")
-    var verbosity: Int
-
-    @Option(help: "Client-side rate limit: requests per second to the API server (0: none). Default: none when the server does API Priority and Fairness, else 50.")
+    var concurrency = 16
+    var logFormat = "text"
+    var verbosity = 0
     var qps: Double?
-
-    @Option(help: "Client-side rate limit: burst (default 100, or 2 × --qps).")
     var burst: Int?
-
-    @Flag(name: .customLong("embedded"), help: "Run against an embedded in-memory cluster even when a cluster is configured.")
     var useEmbedded = false
-
-    @Option(name: .customLong("dev-listen"), help: "Embedded cluster only: where to serve it for kubectl (HOST:PORT, port 0 = any).")
-    var devListen: String = "127.0.0.1:0"
-
-    @Option(name: .customLong("dev-kubeconfig"), help: "Embedded cluster only: where to write its kubeconfig.")
-    var devKubeconfig: String = "yopf-dev.kubeconfig"
-
-    @Option(name: .customLong("dev-apply"), help: "Embedded cluster only: create the objects in this YAML file before the operators start (repeatable), e.g. CRDs the handlers use and sample resources.")
+    var devListen = "127.0.0.1:0"
+    var devKubeconfig = "yopf-dev.kubeconfig"
     var devApply: [String] = []
-
-    @Option(name: .customLong("dev-exec"), help: "Embedded cluster only: how pods run commands — scripted (simulated) or local (real local processes with the pod's env).")
-    var devExec: String = "scripted"
-
-    @Option(name: .customLong("health-addr"), help: "Serve /healthz and /readyz here (HOST:PORT, e.g. :8081). Off when empty.")
-    var healthAddr: String = ""
-
-    @Option(name: .customLong("metrics-addr"), help: "Serve Prometheus /metrics here (HOST:PORT, e.g. :8080). Off when empty.")
-    var metricsAddr: String = ""
-
-    @Flag(name: .customLong("leader-elect"), help: "Run as one of several replicas: only the holder of a Lease handles objects.")
+    var devExec = "scripted"
+    var healthAddr = ""
+    var metricsAddr = ""
     var leaderElect = false
-
-    @Option(name: .customLong("leader-elect-lease-duration"), help: "How long a lease is valid without renewal.")
-    var leaseDuration: String = "15s"
-
-    @Option(name: .customLong("leader-elect-renew-deadline"), help: "How long the leader keeps trying to renew before it stops working.")
-    var renewDeadline: String = "10s"
-
-    @Option(name: .customLong("leader-elect-retry-period"), help: "How often to try to acquire or renew the lease.")
-    var retryPeriod: String = "2s"
-
-    @Option(name: .customLong("leader-elect-namespace"), help: "Namespace of the Lease (default: the pod's, else the context's, else default).")
+    var leaseDuration = "15s"
+    var renewDeadline = "10s"
+    var retryPeriod = "2s"
     var leaseNamespace: String?
-
-    @Option(name: .customLong("leader-elect-id"), help: "This replica's identity in the Lease (default: hostname and a random suffix).")
     var leaseIdentity: String?
-
-    @Option(name: .customLong("shutdown-grace"), help: "Seconds a running step may take to finish after SIGTERM.")
-    var shutdownGrace: Int = 25
+    var shutdownGrace = 25
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one operator folder or file") }

@@ -1,4 +1,4 @@
-import ArgumentParser
+import Arguments
 import Platform
 import Scenarios
 import Spec
@@ -7,30 +7,33 @@ import Spec
 /// the in-process cluster and a virtual clock (no port, no network, no process). The
 /// work is the Scenarios module's; this file finds the files, filters by `--run`, prints
 /// the report, writes `--junit` and sets the exit code.
-struct TestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "test",
-        abstract: "Run an operator's scenario files (tests/*.yaml) without a cluster, in virtual time.",
-        discussion: """
-            Each path is a scenario file, an operator folder (its tests/*.yaml), a tests/ folder, \
-            or a folder of operator folders. A scenario creates objects, acts (create, update, \
-            patch, delete, advance the clock, complete or fail a Job, answer commands in pods, \
-            fail API calls, kill and restart the operator) and checks what must hold after each \
-            step. A failure prints file:line:col, expected and found as a diff, and the step's \
-            log. Exit code 0: every scenario passed; 1: a scenario failed or a file has problems. \
-            The language is described in docs/testing.md.
-            """)
+struct TestCommand: Command {
+    static var spec: CommandSpec<Self> {
+        CommandSpec(
+            name: "test",
+            abstract: "Run an operator's scenario files (tests/*.yaml) without a cluster, in virtual time.",
+            discussion: """
+                Each path is a scenario file, an operator folder (its tests/*.yaml), a tests/ folder, \
+                or a folder of operator folders. A scenario creates objects, acts (create, update, \
+                patch, delete, advance the clock, complete or fail a Job, answer commands in pods, \
+                fail API calls, kill and restart the operator) and checks what must hold after each \
+                step. A failure prints file:line:col, expected and found as a diff, and the step's \
+                log. Exit code 0: every scenario passed; 1: a scenario failed or a file has problems. \
+                The language is described in docs/testing.md.
+                """,
+            arguments: [
+                .arguments(\.paths, "paths", required: false, help: "Scenario files or folders (default: the current folder)."),
+            ],
+            options: [
+                .option(\.junit, "--junit", help: "Write a JUnit XML report to this file."),
+                .option(\.only, "--run", help: "Run only the scenarios whose name is NAME or contains it."),
+                .flag(\.verbose, "-v", "--verbose", help: "Print the trace: each step, and every log line of the runtime."),
+            ])
+    }
 
-    @Argument(help: "Scenario files or folders (default: the current folder).")
     var paths: [String] = []
-
-    @Option(help: "Write a JUnit XML report to this file.")
     var junit: String?
-
-    @Option(name: .customLong("run"), help: "Run only the scenarios whose name is NAME or contains it.")
     var only: String?
-
-    @Flag(name: .shortAndLong, help: "Print the trace: each step, and every log line of the runtime.")
     var verbose = false
 
     func run() async throws {
