@@ -24,9 +24,11 @@ let package = Package(
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl"),
         // TLS for the dev-cluster's https listener (the same OpenSSL libcurl links).
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
+        // glibc's malloc.h (malloc_trim), for Platform's HeapTrim.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Files, environment, processes and signals without Foundation.
-        .target(name: "Platform", path: "Sources/Platform"),
+        .target(name: "Platform", dependencies: ["CMalloc"], path: "Sources/Platform"),
         // The one JSON model of the project (a Sendable value type).
         .target(name: "JSONValue", dependencies: [
             .product(name: "OrderedCollections", package: "swift-collections"),

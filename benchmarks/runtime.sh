@@ -4,6 +4,8 @@
 #
 #   benchmarks/runtime.sh [N]        (default 1000)
 #   YOPF_FLAGS="--concurrency 64" benchmarks/runtime.sh   (yopf's flags; none by default)
+#   YOPF=.build-static/release/yopf benchmarks/runtime.sh  (a given binary, e.g. the static one;
+#                                      default: the release build, swift build -c release)
 #
 # Runs against the cluster KUBECONFIG names (a real kube-apiserver is the judge), or a
 # `yopf dev-cluster` it starts when KUBECONFIG is unset. Each contender gets its own
@@ -23,8 +25,11 @@ n=${1:-1000}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-swift build -c release --product yopf >/dev/null
-yopf=$PWD/.build/release/yopf
+yopf=${YOPF:-}
+if [ -z "$yopf" ]; then
+  swift build -c release --product yopf >/dev/null
+  yopf=$PWD/.build/release/yopf
+fi
 
 devlog=""
 if [ -z "${KUBECONFIG:-}" ]; then

@@ -268,12 +268,12 @@ public final class Scheduler<Key: Hashable & Sendable>: Sendable {
                 continue
             }
             // Nothing due for this key now: retire it, take the next ready key or stop.
-            let (next, waiters): (Key?, [CheckedContinuation<Void, Never>]) = state.withLock { s in
+            let (next, waiters, idle): (Key?, [CheckedContinuation<Void, Never>], Bool) = state.withLock { s in
                 if var e = s.entries[key] {
                     // A submit between the two locks saw this key running and left it to
                     // this worker: take another pass rather than strand it.
                     let now = clock.now
-                    if !s.closed, e.due.values.contains(where: { $0 <= now }) { return (key, []) }
+                    if !s.closed, e.due.values.contains(where: { $0 <= now }) { return (key, [], false) }
                     e.running = false
                     if e.due.isEmpty { s.entries[key] = nil } else { s.entries[key] = e }
                 }
@@ -292,15 +292,17 @@ public final class Scheduler<Key: Hashable & Sendable>: Sendable {
                     s.entries[k] = e
                     // The next key runs in this task.
                     s.workers[k] = handle
-                    return (k, [])
+                    return (k, [], false)
                 }
                 s.running -= 1
-                guard s.running == 0 else { return (nil, []) }
+                guard s.running == 0 else { return (nil, [], false) }
                 defer { s.idle.removeAll() }
-                return (nil, s.idle)
+                return (nil, s.idle, true)
             }
             guard let next else {
                 for w in waiters { w.resume() }
+                // The last worker retired: the heap is at its emptiest, give it back.
+                if idle { HeapTrim.soon() }
                 return
             }
             key = next
