@@ -31,6 +31,8 @@ import Testing
         while HeapTrim.isPending, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(50))  // the trim runs right after the flag drops
         let after = Self.residentBytes()
-        #expect(before - after > 32 << 20, "resident before \(before >> 20) MB, after \(after >> 20) MB")
+        // Without the trim nothing comes back (the block above pins the heap); with it, most
+        // of the 64 MB does, less what other tests running beside it took meanwhile.
+        #expect(before - after > 8 << 20, "resident before \(before >> 20) MB, after \(after >> 20) MB")
     }
 }
