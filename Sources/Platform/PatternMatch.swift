@@ -199,18 +199,14 @@ public enum PatternMatch {
                 // Ranges whose ends are POSIX-special are spelled as the set of their members.
                 if "[]^-".unicodeScalars.contains(low) || "[]^-".unicodeScalars.contains(high) {
                     guard high.value - low.value < 256 else { return nil }
-                    for v in low.value...high.value { members += mark(Unicode.Scalar(v)!, into: &specials) }
+                    for v in low.value...high.value { members += place(bracketMember(Unicode.Scalar(v)!), into: &specials) }
                 } else {
                     members += String(low) + "-" + String(high)
                 }
                 i = next
                 continue
             }
-            if piece.unicodeScalars.first == "\u{0}" {
-                specials.insert(piece.unicodeScalars.last!)
-            } else {
-                members += piece
-            }
+            members += place(piece, into: &specials)
         }
         guard i < chars.count else { return nil }  // no closing `]`
         var out = negated ? "[^" : "["
@@ -223,9 +219,11 @@ public enum PatternMatch {
         return (out + "]", i + 1)
     }
 
-    private static func mark(_ c: Unicode.Scalar, into specials: inout Set<Unicode.Scalar>) -> String {
-        let member = bracketMember(c)
-        if member.unicodeScalars.first == "\u{0}" { specials.insert(c); return "" }
-        return member
+    /// A member as written into the bracket: a marked special is kept for `bracket` to
+    /// place, the rest is written where it stands.
+    private static func place(_ member: String, into specials: inout Set<Unicode.Scalar>) -> String {
+        guard member.unicodeScalars.first == "\u{0}" else { return member }
+        specials.insert(member.unicodeScalars.last!)
+        return ""
     }
 }
