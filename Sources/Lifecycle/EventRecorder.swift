@@ -1,5 +1,6 @@
 import JSONValue
 import Kube
+import Logging
 import Platform
 import Synchronization
 
@@ -8,18 +9,29 @@ import Synchronization
 /// reason and message) within ten minutes bump `count` and `lastTimestamp` of the event
 /// already posted instead of creating another, as client-go's event correlator does, so
 /// a handler retrying every few seconds does not flood etcd.
+///
+/// Routine events (a handler succeeded) share a budget per operator: a burst of
+/// `routineBurst`, then `routinePerSecond`. A backlog of ten thousand objects would
+/// otherwise add an Event write to every object's two writes, a third more load on the
+/// API server for news the object's status already carries. Warnings and the events a
+/// handler's `event` step posts are never held back. Skipped events are counted
+/// (`skippedRoutine`) and logged once a minute at most.
 public final class EventRecorder: Sendable {
     public struct Event: Sendable {
         public var object: JSON
         public var type: String  // Normal | Warning
         public var reason: String
         public var message: String
+        /// News the object's status already carries (a handler succeeded): posted within
+        /// the routine budget only.
+        public var routine: Bool
 
-        public init(object: JSON, type: String, reason: String, message: String) {
+        public init(object: JSON, type: String, reason: String, message: String, routine: Bool = false) {
             self.object = object
             self.type = type
             self.reason = reason
             self.message = message
+            self.routine = routine
         }
     }
 
@@ -39,15 +51,24 @@ public final class EventRecorder: Sendable {
     /// Recorded and not yet posted (or given up on).
     private let pending = Atomic<Int>(0)
     private let clock: any RuntimeClock
+    private let logger: Logger?
+    /// Tokens left for routine events, when they were last topped up, and when skipping
+    /// was last logged.
+    private let budget: Mutex<(tokens: Double, at: ContinuousClock.Instant, logged: ContinuousClock.Instant?)>
+    private let skipped = Atomic<Int>(0)
+    public static let routineBurst = 50.0
+    public static let routinePerSecond = 5.0
     /// How long a posted event is reused for repeats.
     static let correlationWindowSeconds = 600
     static let maxRemembered = 4096
 
     /// `component` is the reporting controller, e.g. `yopf/mysql-operator`.
-    public init(api: any KubeAPI, component: String, clock: any RuntimeClock = SystemClock()) {
+    public init(api: any KubeAPI, component: String, clock: any RuntimeClock = SystemClock(), logger: Logger? = nil) {
         self.api = api
         self.component = component
         self.clock = clock
+        self.logger = logger
+        self.budget = Mutex((tokens: Self.routineBurst, at: clock.now, logged: nil))
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         self.continuation = continuation
         Task { [self] in
@@ -60,6 +81,7 @@ public final class EventRecorder: Sendable {
 
     /// Queues an event; never blocks and never fails the caller.
     public func record(_ event: Event) {
+        if event.routine, !takeRoutineToken() { return }
         pending.add(1, ordering: .sequentiallyConsistent)
         switch continuation.yield(event) {
         case .enqueued: break
@@ -68,6 +90,35 @@ public final class EventRecorder: Sendable {
         @unknown default: break
         }
     }
+
+    /// Takes one token of the routine budget; false (counted, logged at most once a
+    /// minute) when none is left.
+    private func takeRoutineToken() -> Bool {
+        let now = clock.now
+        let logNow: Bool? = budget.withLock { b in
+            b.tokens = min(Self.routineBurst, b.tokens + (now - b.at).seconds * Self.routinePerSecond)
+            b.at = now
+            if b.tokens >= 1 {
+                b.tokens -= 1
+                return nil
+            }
+            if let last = b.logged, now - last < .seconds(60) { return false }
+            b.logged = now
+            return true
+        }
+        guard let logNow else { return true }
+        let total = skipped.add(1, ordering: .relaxed).newValue
+        if logNow {
+            logger?.info("routine events over budget: HandlerSucceeded events are skipped until it refills; each object's status still records its handlers", metadata: [
+                "component": .string(component), "burst": .stringConvertible(Int(Self.routineBurst)),
+                "perSecond": .stringConvertible(Int(Self.routinePerSecond)), "skipped": .stringConvertible(total),
+            ])
+        }
+        return false
+    }
+
+    /// Routine events not posted because the budget was spent.
+    public var skippedRoutine: Int { skipped.load(ordering: .relaxed) }
 
     /// Events recorded and not yet posted.
     public var unposted: Int { pending.load(ordering: .sequentiallyConsistent) }

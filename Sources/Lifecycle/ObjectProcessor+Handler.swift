@@ -121,7 +121,7 @@ extension ObjectProcessor {
         record.steps = [:]  // a finished handler resumes nowhere
         counters.record(handler: handler.id, outcome: "success", seconds: (clock.now - started).seconds)
         hlog.info("handler succeeded", metadata: ["retries": .stringConvertible(record.retries)])
-        events.record(.init(object: pass.object, type: "Normal", reason: "HandlerSucceeded", message: "handler \(handler.id) succeeded"))
+        events.record(.init(object: pass.object, type: "Normal", reason: "HandlerSucceeded", message: "handler \(handler.id) succeeded", routine: true))
         return .done
     }
 

@@ -178,7 +178,7 @@ public final class OperatorRunner: Sendable {
         // than cores would cost memory (each holds a compiled program) and gain nothing.
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let pool = JQPool(program: loaded.program, maxWorkers: min(max(2, concurrency), max(2, cores)))
-        let events = EventRecorder(api: api, component: "yopf/\(loaded.spec.name)", clock: clock)
+        let events = EventRecorder(api: api, component: "yopf/\(loaded.spec.name)", clock: clock, logger: logger)
         let children: OwnedChildren? = loaded.spec.owns.isEmpty ? nil
             : OwnedChildren(ownerGroup: info.gvr.group, ownerKind: info.kind, ownerNamespaced: info.namespaced)
         // The scheduler and the processor refer to each other (a freed concurrency slot
