@@ -10,9 +10,9 @@
 # Runs against the cluster KUBECONFIG names (a real kube-apiserver is the judge), or a
 # `yopf dev-cluster` it starts when KUBECONFIG is unset. Each contender gets its own
 # namespace with N fresh objects:
-#   floor  a tight compiled client (benchmarks/floor.c, libcurl multi): one list, then the
-#          same two writes per object (the child and the status), 16 objects in flight —
-#          as fast as the server takes them, what nothing can beat;
+#   floor  a tight compiled client (benchmarks/floor.c, libcurl multi): one list, then
+#          yopf's two writes per object (server-side apply of the child, merge patch of the
+#          status), 16 objects in flight — as fast as the server takes them;
 #   yopf   `yopf run` with default flags (the release build);
 #   kopf   Kopf with the same handler, when `pip install kopf kubernetes` was done.
 # It prints one table: seconds until every object is handled, peak RSS, CPU seconds and
@@ -89,20 +89,28 @@ for i in range(n):
 PY
 }
 
-# Waits until every object in NAMESPACE has FIELD in its status (one client, polling
-# every 250 ms: a kubectl per poll would compete with the contender for the CPU).
+# Waits until every object in NAMESPACE has FIELD in its status: one list, then a watch
+# from there, so the end is seen when it happens (polling lists of N objects cost the
+# contender's cores more and saw the end up to a poll late).
 cat >"$work/wait.py" <<'PY'
-import sys, time, kubernetes
+import sys, kubernetes
 ns, field, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 kubernetes.config.load_kube_config()
 api = kubernetes.client.CustomObjectsApi()
-while True:
-    items = api.list_namespaced_custom_object("bench.yopf.dev", "v1", ns, "items")["items"]
-    if sum(1 for i in items if field in (i.get("status") or {})) >= n:
-        break
-    time.sleep(0.25)
+args = ("bench.yopf.dev", "v1", ns, "items")
+listed = api.list_namespaced_custom_object(*args)
+done = {i["metadata"]["name"] for i in listed["items"] if field in (i.get("status") or {})}
+version = listed["metadata"]["resourceVersion"]
+while len(done) < n:
+    for event in kubernetes.watch.Watch().stream(api.list_namespaced_custom_object, *args,
+                                                 resource_version=version, timeout_seconds=60):
+        item = event["object"]
+        version = item["metadata"]["resourceVersion"]
+        if field in (item.get("status") or {}):
+            done.add(item["metadata"]["name"])
+            if len(done) >= n:
+                break
 PY
-
 # API writes so far: "objects events" — from the server's metrics, or the dev-cluster's log.
 writes() {
   if [ -n "$devlog" ]; then
@@ -128,6 +136,9 @@ print(int(obj), int(ev))'
 rows=()
 measure() {  # measure NAME NAMESPACE FIELD CMD...: runs CMD until every object has FIELD
   local name=$1 ns=$2 field=$3; shift 3
+  # The controller-manager reads each seeded object (garbage collector, quota) and the
+  # previous contender's children: let it finish, so each contender starts on a quiet server.
+  sleep "${SETTLE_SECONDS:-10}"
   read -r w0 e0 < <(writes)
   local start=$(date +%s.%N)
   "$@" >"$work/$name.log" 2>&1 &
@@ -149,7 +160,7 @@ measure() {  # measure NAME NAMESPACE FIELD CMD...: runs CMD until every object 
     "$(echo "$peak / 1024" | bc -l)" "$cpu" "$(echo "($w1 - $w0) / $n" | bc -l)" "$(echo "($e1 - $e0) / $n" | bc -l)")")
 }
 
-# The floor: benchmarks/floor.c, compiled here — one list, then the same two writes per
+# The floor: benchmarks/floor.c, compiled here — one list, then yopf's two writes per
 # object, FLOOR_WORKERS (default 16) objects in flight over libcurl's multi interface.
 cc -O2 -o "$work/floor" benchmarks/floor.c -lcurl
 # The kubeconfig's server and credentials as files for libcurl (inline *-data decoded).
