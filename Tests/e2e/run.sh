@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end suite: the examples' and the runtime's scenarios against the cluster that
 # KUBECONFIG names — a real kube-apiserver is the judge —, or against a `yopf dev-cluster`
-# it starts when KUBECONFIG is unset. .ci/run does not run it yet.
+# it starts when KUBECONFIG is unset. .ci/run runs it that way (E2E_QUICK=1, the static binary).
 #
 #   Tests/e2e/run.sh [scenario…]      (all when none is named)
 #
