@@ -1,14 +1,14 @@
+import Platform
 import Synchronization
 
-/// A token bucket: `qps` tokens a second, at most `burst` saved up (client-go's default
+/// A token bucket (Platform's TokenBucket): `qps` tokens a second, at most `burst` saved up (client-go's default
 /// client-side limiter has the same shape). `acquire` waits for a token.
 ///
 /// The limit can be switched off while requests flow (`disable()`): the client does so
 /// when the server shows that it protects itself with API Priority and Fairness.
 public final class RateLimiter: Sendable {
     private struct State {
-        var tokens: Double
-        var last: ContinuousClock.Instant
+        var bucket: TokenBucket
         var enabled: Bool
     }
 
@@ -22,7 +22,7 @@ public final class RateLimiter: Sendable {
     public init(qps: Double, burst: Int) {
         self.qps = qps
         self.burst = max(1, burst)
-        state = Mutex(State(tokens: Double(max(1, burst)), last: .now, enabled: qps > 0))
+        state = Mutex(State(bucket: TokenBucket(rate: qps, capacity: Double(max(1, burst)), now: .now), enabled: qps > 0))
     }
 
     public var totalWait: Duration { waited.withLock { $0 } }
@@ -36,14 +36,7 @@ public final class RateLimiter: Sendable {
     public func acquire() async throws {
         let delay: Duration = state.withLock { s in
             guard s.enabled else { return .zero }
-            let now = ContinuousClock.now
-            let elapsed = now - s.last
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            s.tokens = min(Double(burst), s.tokens + seconds * qps)
-            s.last = now
-            s.tokens -= 1  // reserve ours now: later callers queue behind us
-            if s.tokens >= 0 { return .zero }
-            return .milliseconds(Int((-s.tokens / qps) * 1000) + 1)
+            return s.bucket.reserve(at: .now)
         }
         if delay > .zero {
             waited.withLock { $0 += delay }

@@ -52,9 +52,8 @@ public final class EventRecorder: Sendable {
     private let pending = Atomic<Int>(0)
     private let clock: any RuntimeClock
     private let logger: Logger?
-    /// Tokens left for routine events, when they were last topped up, and when skipping
-    /// was last logged.
-    private let budget: Mutex<(tokens: Double, at: ContinuousClock.Instant, logged: ContinuousClock.Instant?)>
+    /// The routine budget, and when skipping was last logged.
+    private let budget: Mutex<(bucket: TokenBucket, logged: ContinuousClock.Instant?)>
     private let skipped = Atomic<Int>(0)
     public static let routineBurst = 50.0
     public static let routinePerSecond = 5.0
@@ -68,7 +67,7 @@ public final class EventRecorder: Sendable {
         self.component = component
         self.clock = clock
         self.logger = logger
-        self.budget = Mutex((tokens: Self.routineBurst, at: clock.now, logged: nil))
+        self.budget = Mutex((bucket: TokenBucket(rate: Self.routinePerSecond, capacity: Self.routineBurst, now: clock.now), logged: nil))
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         self.continuation = continuation
         Task { [self] in
@@ -96,12 +95,7 @@ public final class EventRecorder: Sendable {
     private func takeRoutineToken() -> Bool {
         let now = clock.now
         let logNow: Bool? = budget.withLock { b in
-            b.tokens = min(Self.routineBurst, b.tokens + (now - b.at).seconds * Self.routinePerSecond)
-            b.at = now
-            if b.tokens >= 1 {
-                b.tokens -= 1
-                return nil
-            }
+            if b.bucket.take(at: now) { return nil }
             if let last = b.logged, now - last < .seconds(60) { return false }
             b.logged = now
             return true
