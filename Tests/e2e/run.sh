@@ -25,7 +25,15 @@ PIDS=()
 cleanup() {
   local status=$?
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  kubectl get ns -o name 2>/dev/null | grep "namespace/$RUN" | xargs -r kubectl delete --wait=false >/dev/null 2>&1
+  # The operators are gone, so nothing would remove their finalizers: take them off the
+  # objects left behind, or their namespaces stay Terminating on a long-lived cluster.
+  local kinds ns
+  kinds=$(kubectl api-resources --namespaced --verbs=list -o name 2>/dev/null | grep -E '\.(yopf\.dev|otus\.homework)$' | paste -sd, -)
+  for ns in $(kubectl get ns -o name 2>/dev/null | grep "namespace/$RUN" | cut -d/ -f2); do
+    [ -n "$kinds" ] && kubectl get "$kinds" -n "$ns" -o name 2>/dev/null |
+      xargs -r kubectl patch -n "$ns" --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1
+    kubectl delete ns "$ns" --wait=false >/dev/null 2>&1
+  done
   kubectl delete crd gadgets.late.e2e.yopf.dev --ignore-not-found --wait=false >/dev/null 2>&1
   if [ "$status" -ne 0 ] || [ "${KEEP:-}" = 1 ]; then echo "kept $WORK (operator logs)" >&2; else rm -rf "$WORK"; fi
 }
