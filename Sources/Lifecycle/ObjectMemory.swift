@@ -47,6 +47,12 @@ final class ObjectMemory: Sendable {
         }
     }
 
+    /// Whether a body is exactly what our last write left (its own watch echo).
+    func isOwnWrite(_ key: ObjectKey, resourceVersion: String?) -> Bool {
+        guard let rv = resourceVersion.flatMap({ Int($0) }) else { return false }
+        return entries.withLock { $0[key]?.writtenVersion == rv }
+    }
+
     /// Our delete handlers are done and the finalizer is off: the object goes.
     func rememberFinalized(_ key: ObjectKey, uid: String?) {
         guard let uid, !uid.isEmpty else { return }

@@ -133,6 +133,7 @@ extension ObjectProcessor {
         // The cycle is complete.
         state.cycle = nil
         state.lastCycle = cycle.id
+        state.dropHistory(completed: cycle.id)
         if purpose != .delete && purpose != .reconcile {
             let essence = Essence.of(pass.object)
             if essence.serialized().utf8.count > Self.diffBaseLimit {

@@ -96,6 +96,14 @@ public final class ObjectProcessor: Sendable {
 
     var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) || Task.isCancelled }
 
+    /// Whether a watched body is the echo of this process's last write of the object:
+    /// the pass that wrote it has seen that state already, so the event needs no pass.
+    /// (An echo that arrives before the write's response is remembered is handled as any
+    /// event: the pass finds nothing to do.)
+    public func isEchoOfOwnWrite(_ key: ObjectKey, _ object: JSON) -> Bool {
+        memory.isOwnWrite(key, resourceVersion: object["metadata"]?["resourceVersion"]?.string)
+    }
+
     /// Forgets an object that is gone (its watch said so).
     public func forget(_ key: ObjectKey) {
         memory.forget(key)

@@ -10,7 +10,8 @@ import Steps
 ///   yopf:
 ///     cycle: {id: 3, purpose: update, started: "…"}   # present while handlers are running
 ///                                                       # (+ handlers: [ids] for a re-run)
-///     progress:
+///     progress:                                         # while a cycle runs; after it,
+///                                                       # only its failures and timers
 ///       <handler-id>: {cycle: 3, started, stopped, delayed, purpose, retries, success,
 ///                      failure, message, step: 2, steps: {<step-name>: <output>}}
 ///     handled: {spec: …, labels: …, annotations: …}   # the diff base
@@ -69,6 +70,17 @@ public struct ObjectState: Sendable, Equatable {
         }
     }
 
+    /// At the end of a cycle, like Kopf's purge of its progress: records of handlers that
+    /// succeeded, and any of older cycles, are history nobody reads, and every byte of
+    /// status costs the API server on each write and each watcher. Kept: this cycle's
+    /// failures (their message; `yopf.dev/retry` re-runs them) and timer and schedule
+    /// records, which outlive cycles.
+    public mutating func dropHistory(completed id: Int) {
+        progress = progress.filter { _, record in
+            record.purpose == .timer || record.purpose == .schedule || (record.cycle == id && record.failure)
+        }
+    }
+
     /// Whether the object was ever handled (create handlers ran to the end).
     public var wasHandled: Bool { handled != nil || handledDigest != nil }
 
@@ -103,7 +115,7 @@ public struct ObjectState: Sendable, Equatable {
         o["lastCycle"] = .int(lastCycle)
         var p = JSONObject()
         for id in progress.keys.sorted() { p[id] = progress[id]!.json }
-        o["progress"] = .object(p)
+        if !p.isEmpty { o["progress"] = .object(p) }
         if let handled { o["handled"] = handled }
         if let handledDigest { o["handledDigest"] = .string(handledDigest) }
         if !children.isEmpty { o["children"] = .array(children.map(\.json)) }

@@ -261,6 +261,8 @@ public final class OperatorRunner: Sendable {
         case .upsert(let object):
             guard let key = ObjectKey(object) else { return }
             known.insert(key)
+            // Our own status write coming back costs no pass (nor a copy of the object).
+            if active.processor.isEchoOfOwnWrite(key, object) { return }
             active.scheduler.submit(key, .event, body: object.serializedBytes())
         case .deleted(let object):
             guard let key = ObjectKey(object) else { return }

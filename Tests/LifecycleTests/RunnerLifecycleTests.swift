@@ -49,16 +49,14 @@ import Testing
         let first = h.start()
         try await h.create("w1", spec: ["size": 1, "color": "red"])
 
-        // Create: progress record, result, conditions, the child owned by the resource.
+        // Create: result, conditions, the child owned by the resource; the finished cycle's
+        // progress is purged (only failures and timers stay), the diff base is kept.
         try await h.waitUntil("w1 is Ready") { try await h.isReady("w1") }
         var w1 = try await h.get("w1")
-        let record = try #require(h.progress(w1, "on_create"))
-        #expect(record["success"] == true)
-        #expect(record["failure"] == false)
-        #expect(record["retries"] == 0)
-        #expect(record["step"] == 1)
-        #expect(record["started"]?.string != nil)
-        #expect(record["stopped"]?.string != nil)
+        #expect(h.progress(w1, "on_create") == nil, "a handler that succeeded leaves no progress record")
+        #expect(w1?["status"]?["yopf"]?["lastCycle"] == 1)
+        #expect(w1?["status"]?["yopf"]?["cycle"] == nil)
+        #expect(w1?["status"]?["yopf"]?["handled"]?["spec"] == ["size": 1, "color": "red"])
         #expect(w1?["status"]?["on_create"] == ["configMap": "w1"])
         let generation = try #require(w1?["metadata"]?["generation"]?.int)
         for type in ["Ready", "Progressing", "Degraded"] {
@@ -77,6 +75,7 @@ import Testing
         // Timer: runs per object, again and again.
         try await h.waitUntil("the timer ran twice") { first.successes("on_tick") >= 2 }
         #expect(try await h.get("w1")?["status"]?["ticked"] == true)
+        #expect(h.progress(try await h.get("w1"), "on_tick")?["purpose"] == "timer", "timer records outlive cycles")
 
         // An update to the watched field runs only the field handler, with $old.
         try await h.patchSpec("w1", ["size": 2])
@@ -87,7 +86,8 @@ import Testing
         }
         w1 = try await h.get("w1")
         #expect(w1?["status"]?["on_size"] == ["from": 1, "to": 2])
-        #expect(h.progress(w1, "on_size")?["success"] == true)
+        #expect(h.progress(w1, "on_size") == nil)
+        #expect(w1?["status"]?["yopf"]?["lastCycle"] == 2)
         #expect(try await h.configMap("w1")?["data"]?["size"] == "2")
         #expect(first.successes("on_create") == 1)
 
