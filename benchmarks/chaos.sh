@@ -7,6 +7,7 @@
 # children made twice.
 #
 #   benchmarks/chaos.sh [N] [MAX_KILLS]       (default 300 objects, 40 kills)
+#   YOPF=.build-static/release/yopf benchmarks/chaos.sh      # a given binary (default: release build)
 #
 # Against the cluster KUBECONFIG names, or a `yopf dev-cluster` it starts. Not a test:
 # it runs, counts and prints (exit 1 when an object was lost or a recorded step repeated).
@@ -19,8 +20,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
 
-swift build -c release --product yopf >/dev/null || exit 1
-yopf=$PWD/.build/release/yopf
+if [ -n "${YOPF:-}" ]; then
+  yopf=$(realpath "$YOPF")              # e.g. YOPF=.build-static/release/yopf
+else
+  swift build -c release --product yopf >/dev/null || exit 1
+  yopf=$PWD/.build/release/yopf
+fi
 if [ -z "${KUBECONFIG:-}" ]; then
   port=$((20000 + RANDOM % 20000))
   "$yopf" dev-cluster --listen 127.0.0.1:$port --write-kubeconfig "$work/kubeconfig" 2>/dev/null &
