@@ -38,19 +38,24 @@ final class ObjectMemory: Sendable {
     /// Whether a body is older than our last write (by resourceVersion), or a body of an
     /// object we already let go (its finalizer removed).
     func isStale(_ key: ObjectKey, body: JSON) -> Bool {
-        let meta = body["metadata"] ?? [:]
+        let uid = body["metadata"]?["uid"]?.string
+        let rv = Self.version(of: body)
         return entries.withLock { e in
             guard let entry = e[key] else { return false }
-            if let uid = meta["uid"]?.string, uid == entry.finalizedUID { return true }
-            guard let rv = meta["resourceVersion"]?.string.flatMap({ Int($0) }), let written = entry.writtenVersion else { return false }
+            if let uid, uid == entry.finalizedUID { return true }
+            guard let rv, let written = entry.writtenVersion else { return false }
             return rv < written
         }
     }
 
     /// Whether a body is exactly what our last write left (its own watch echo).
-    func isOwnWrite(_ key: ObjectKey, resourceVersion: String?) -> Bool {
-        guard let rv = resourceVersion.flatMap({ Int($0) }) else { return false }
+    func isOwnWrite(_ key: ObjectKey, body: JSON) -> Bool {
+        guard let rv = Self.version(of: body) else { return false }
         return entries.withLock { $0[key]?.writtenVersion == rv }
+    }
+
+    private static func version(of body: JSON) -> Int? {
+        body["metadata"]?["resourceVersion"]?.string.flatMap { Int($0) }
     }
 
     /// Our delete handlers are done and the finalizer is off: the object goes.

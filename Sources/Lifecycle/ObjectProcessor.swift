@@ -101,7 +101,7 @@ public final class ObjectProcessor: Sendable {
     /// (An echo that arrives before the write's response is remembered is handled as any
     /// event: the pass finds nothing to do.)
     public func isEchoOfOwnWrite(_ key: ObjectKey, _ object: JSON) -> Bool {
-        memory.isOwnWrite(key, resourceVersion: object["metadata"]?["resourceVersion"]?.string)
+        memory.isOwnWrite(key, body: object)
     }
 
     /// Forgets an object that is gone (its watch said so).

@@ -10,15 +10,8 @@ import Testing
 /// found nothing to do), while any other body of the object still does. Driven through a
 /// fed run, so that each event is delivered exactly when the test says.
 @Suite struct OwnWriteEchoTests {
-    static let handlers = """
-            - id: make
-              on: create
-              steps:
-                - apply:
-                    apiVersion: v1
-                    kind: ConfigMap
-                    metadata: {name: '${{ .metadata.name }}'}
-                    data: {size: '${{ .spec.size | tostring }}'}
+    static let handlers = WriteCountTests.create + """
+
             - id: grow
               on: update
               field: spec.size
